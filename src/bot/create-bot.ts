@@ -1,0 +1,76 @@
+import { autoRetry } from "@grammyjs/auto-retry";
+import { conversations } from "@grammyjs/conversations";
+import { sequentialize } from "@grammyjs/runner";
+import { Bot, Composer, type Context, type MiddlewareFn } from "grammy";
+import type { UserFromGetMe } from "grammy/types";
+import { keyValueStore } from "../db/key-value.js";
+import type { BotContext, BotDeps, ChiboContext } from "./context.js";
+import { cellChoiceFeature } from "./features/cell-choice.js";
+import { committeeFeature } from "./features/committee.js";
+import { helpFeature } from "./features/help.js";
+import { languageFeature } from "./features/language.js";
+import { linkingFeature } from "./features/linking.js";
+import { EXEMPT_PROMPT, GROUP_PROMPT, exemptPromptHandler, groupPromptHandler, membersFeature } from "./features/members.js";
+import { IMPORT_PROMPT, importPromptHandler, rosterImportFeature } from "./features/roster-import.js";
+import { setupFeature } from "./features/setup.js";
+import { enrich } from "./middleware/enrich.js";
+import { installErrorBoundary } from "./middleware/errors.js";
+import { promptReplies } from "./prompts.js";
+
+/** One conversation (and one queue of updates) per person per chat: a form in a group never swallows others. */
+export function conversationKey(ctx: Context): string | undefined {
+  if (!ctx.chat) return undefined;
+  return ctx.from ? `${ctx.chat.id}:${ctx.from.id}` : String(ctx.chat.id);
+}
+
+const retryPolicy = () => autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120, rethrowHttpErrors: false });
+
+/** Installs auto-retry on a context's own Api, which is what conversations call. */
+const retryInsideConversations: MiddlewareFn<Context> = async (ctx, next) => {
+  ctx.api.config.use(retryPolicy());
+  await next();
+};
+
+export function createBot(deps: BotDeps, options: { botInfo?: UserFromGetMe } = {}): Bot<BotContext> {
+  const bot = new Bot<BotContext>(deps.config.telegram.token, {
+    client: { apiRoot: deps.config.telegram.apiRoot },
+    ...(options.botInfo ? { botInfo: options.botInfo } : {}),
+  });
+  bot.api.config.use(retryPolicy());
+  installErrorBoundary(bot);
+
+  bot.use(sequentialize(conversationKey));
+  bot.use(enrich(deps));
+  bot.use(
+    conversations<ChiboContext, ChiboContext>({
+      storage: { type: "key", prefix: "conversation:", getStorageKey: conversationKey, adapter: keyValueStore(deps.db) as never },
+      plugins: [retryInsideConversations, enrich(deps)],
+    }),
+  );
+  bot.command("cancel", async (ctx) => {
+    await ctx.conversation.exitAll();
+    await ctx.reply(ctx.t("common.cancelled"));
+  });
+  bot.use(
+    promptReplies({
+      [IMPORT_PROMPT]: importPromptHandler,
+      [GROUP_PROMPT]: groupPromptHandler,
+      [EXEMPT_PROMPT]: exemptPromptHandler,
+    }),
+  );
+  bot.use(setupFeature(), committeeFeature(), helpFeature(), languageFeature(), rosterImportFeature(), membersFeature(), linkingFeature(), cellChoiceFeature());
+  bot.use(fallback());
+  return bot;
+}
+
+/** Anything no feature took: a hint in private chats, silence in groups, and no spinning buttons. */
+function fallback(): Composer<BotContext> {
+  const feature = new Composer<BotContext>();
+  feature.on("callback_query", async (ctx) => {
+    await ctx.answerCallbackQuery({ text: ctx.t("errors.stale_button"), show_alert: true });
+  });
+  feature.on("message", async (ctx) => {
+    if (ctx.chat.type === "private") await ctx.reply(ctx.t("errors.unknown_message"), { parse_mode: "HTML" });
+  });
+  return feature;
+}

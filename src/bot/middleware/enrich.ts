@@ -1,0 +1,39 @@
+import type { MiddlewareFn } from "grammy";
+import { findBinding } from "../../domain/cells.js";
+import { touchIdentity } from "../../domain/identities.js";
+import { isLocale } from "../../i18n.js";
+import type { BotDeps, ChiboContext } from "../context.js";
+
+export function displayNameOf(user: { first_name: string; last_name?: string }): string {
+  return [user.first_name, user.last_name].filter(Boolean).join(" ").slice(0, 120);
+}
+
+/**
+ * Gives every update its dependencies, the sender's account, the chat's binding, a logger carrying the
+ * update id, and a fixed `t` in the chat's language (groups) or the user's (private chats).
+ */
+export function enrich(deps: BotDeps): MiddlewareFn<ChiboContext> {
+  return async (ctx, next) => {
+    ctx.deps = deps;
+    ctx.log = deps.logger.child({ update_id: ctx.update.update_id, chat_id: ctx.chat?.id, chat_type: ctx.chat?.type });
+    ctx.identity = ctx.from
+      ? await touchIdentity(deps.db, {
+          platform: "telegram",
+          platformUserId: String(ctx.from.id),
+          displayName: displayNameOf(ctx.from),
+          username: ctx.from.username ?? null,
+          inPrivateChat: ctx.chat?.type === "private" && ctx.message !== undefined,
+        })
+      : null;
+    ctx.binding = ctx.chat && ctx.chat.type !== "private" ? await findBinding(deps.db, "telegram", String(ctx.chat.id)) : null;
+    ctx.isOperator = ctx.from !== undefined && deps.config.adminTelegramIds.has(String(ctx.from.id));
+    ctx.actor = {
+      identityId: ctx.identity?.id ?? null,
+      label: ctx.from ? `telegram:${ctx.from.id}` : "telegram:unknown",
+    };
+    const preferred = ctx.chat?.type === "private" ? ctx.identity?.locale : (ctx.binding?.locale ?? ctx.binding?.cell?.locale);
+    ctx.locale = isLocale(preferred) ? preferred : deps.config.defaultLocale;
+    ctx.t = deps.translations.t(ctx.locale);
+    await next();
+  };
+}

@@ -1,0 +1,47 @@
+import { Composer } from "grammy";
+import { keyValueStore } from "../db/key-value.js";
+import type { BotContext, ChiboContext } from "./context.js";
+
+// A question the bot asks with force_reply: the answer is a reply to that message, which reaches the bot
+// even in groups with privacy mode. Prompts live in the database, so an answer after a restart still lands.
+interface StoredPrompt {
+  kind: string;
+  identityId: string;
+  data: Record<string, string>;
+}
+
+const promptKey = (chatId: number, messageId: number) => `prompt:${chatId}:${messageId}`;
+
+export async function askForReply(
+  ctx: ChiboContext,
+  text: string,
+  kind: string,
+  data: Record<string, string> = {},
+  placeholder?: string,
+): Promise<void> {
+  if (!ctx.chat || !ctx.identity) return;
+  const sent = await ctx.reply(text, {
+    parse_mode: "HTML",
+    reply_markup: { force_reply: true, selective: true, ...(placeholder ? { input_field_placeholder: placeholder.slice(0, 64) } : {}) },
+  });
+  await keyValueStore(ctx.deps.db).set(promptKey(ctx.chat.id, sent.message_id), { kind, identityId: ctx.identity.id, data });
+}
+
+export type PromptHandler = (ctx: ChiboContext, answer: string, data: Record<string, string>) => Promise<unknown>;
+
+/** Routes replies to stored prompts to the handler registered for the prompt's kind. */
+export function promptReplies(handlers: Record<string, PromptHandler>): Composer<BotContext> {
+  const feature = new Composer<BotContext>();
+  feature.on("message:text", async (ctx, next) => {
+    const repliedTo = ctx.message.reply_to_message;
+    if (!repliedTo || repliedTo.from?.id !== ctx.me.id) return next();
+    const store = keyValueStore(ctx.deps.db);
+    const key = promptKey(ctx.chat.id, repliedTo.message_id);
+    const prompt = await store.get<StoredPrompt>(key);
+    const handler = prompt ? handlers[prompt.kind] : undefined;
+    if (!prompt || !handler || prompt.identityId !== ctx.identity?.id) return next();
+    await handler(ctx, ctx.message.text, prompt.data); // a refused answer keeps the prompt open for another try
+    await store.delete(key);
+  });
+  return feature;
+}

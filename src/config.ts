@@ -1,0 +1,131 @@
+// Every setting, read once from the environment (and .env), validated by one schema.
+import { config as loadDotenv } from "dotenv";
+import { z } from "zod";
+
+export const SUPPORTED_LOCALES = ["vi", "en"] as const;
+export type Locale = (typeof SUPPORTED_LOCALES)[number];
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const idList = z
+  .string()
+  .default("")
+  .transform((raw, ctx) => {
+    const parts = raw.split(/[\s,;]+/).filter(Boolean);
+    const bad = parts.filter((part) => !/^-?\d+$/.test(part));
+    if (bad.length > 0) {
+      ctx.addIssue({ code: "custom", message: `not numeric Telegram ids: ${bad.join(", ")}` });
+    }
+    return parts;
+  });
+
+const emptyAsUndefined = (value: unknown) => (value === "" ? undefined : value);
+
+const schema = z
+  .object({
+    TELEGRAM_BOT_TOKEN: z.preprocess(
+      emptyAsUndefined,
+      z.string({ error: "is not set" }).regex(/^\d+:[\w-]+$/, "does not look like a bot token (digits:letters)"),
+    ),
+    TELEGRAM_API_ROOT: z.preprocess(emptyAsUndefined, z.url().default("https://api.telegram.org")),
+    BOT_MODE: z.preprocess(emptyAsUndefined, z.enum(["polling", "webhook"]).default("polling")),
+    WEBHOOK_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+    WEBHOOK_SECRET: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{8,256}$/, "must be 8-256 characters of A-Z, a-z, 0-9, _ and -")
+        .optional(),
+    ),
+    HTTP_HOST: z.preprocess(emptyAsUndefined, z.string().default("127.0.0.1")),
+    HTTP_PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
+    DATABASE_URL: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .default("file:./data/chibo.db")
+        .refine((url) => /^(file:|postgres(ql)?:\/\/)/i.test(url), "must start with file: (SQLite) or postgresql://"),
+    ),
+    DEFAULT_LOCALE: z.preprocess(emptyAsUndefined, z.enum(SUPPORTED_LOCALES).default("vi")),
+    DEFAULT_TIMEZONE: z.preprocess(
+      emptyAsUndefined,
+      z.string().default("Asia/Ho_Chi_Minh").refine(isTimeZone, "is not an IANA time zone such as Asia/Ho_Chi_Minh"),
+    ),
+    ADMIN_TELEGRAM_IDS: idList,
+    LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(LOG_LEVELS).default("info")),
+    INVITE_CODE_TTL_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(365).default(14)),
+  })
+  .superRefine((env, ctx) => {
+    if (env.BOT_MODE !== "webhook") return;
+    if (!env.WEBHOOK_URL) ctx.addIssue({ code: "custom", path: ["WEBHOOK_URL"], message: "is required when BOT_MODE=webhook" });
+    if (!env.WEBHOOK_SECRET) {
+      ctx.addIssue({ code: "custom", path: ["WEBHOOK_SECRET"], message: "is required when BOT_MODE=webhook" });
+    }
+  });
+
+export interface Config {
+  telegram: { token: string; apiRoot: string };
+  mode: "polling" | "webhook";
+  webhook: { url: string; secret: string; path: string } | undefined;
+  http: { host: string; port: number };
+  databaseUrl: string;
+  defaultLocale: Locale;
+  defaultTimeZone: string;
+  adminTelegramIds: ReadonlySet<string>;
+  logLevel: (typeof LOG_LEVELS)[number];
+  inviteCodeTtlDays: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+}
+
+const TOKEN_HELP =
+  "TELEGRAM_BOT_TOKEN is not set. Open Telegram, talk to @BotFather (https://t.me/BotFather), send /newbot, " +
+  "and put the token it gives you in .env as TELEGRAM_BOT_TOKEN=123456:ABC…, or export it before `npm start`.";
+
+/** Reads process.env (after .env) unless an environment is given, as tests do. */
+export function loadConfig(env: NodeJS.ProcessEnv = readEnvironment()): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? "configuration");
+      if (name === "TELEGRAM_BOT_TOKEN" && env.TELEGRAM_BOT_TOKEN === undefined) return TOKEN_HELP;
+      if (name === "TELEGRAM_BOT_TOKEN" && env.TELEGRAM_BOT_TOKEN === "") return TOKEN_HELP;
+      return `${name} ${issue.message}`;
+    });
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  return {
+    telegram: { token: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, "") },
+    mode: e.BOT_MODE,
+    webhook:
+      e.BOT_MODE === "webhook" && e.WEBHOOK_URL && e.WEBHOOK_SECRET
+        ? { url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET, path: new URL(e.WEBHOOK_URL).pathname || "/" }
+        : undefined,
+    http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
+    databaseUrl: e.DATABASE_URL,
+    defaultLocale: e.DEFAULT_LOCALE,
+    defaultTimeZone: e.DEFAULT_TIMEZONE,
+    adminTelegramIds: new Set(e.ADMIN_TELEGRAM_IDS),
+    logLevel: e.LOG_LEVEL,
+    inviteCodeTtlDays: e.INVITE_CODE_TTL_DAYS,
+  };
+}
+
+function readEnvironment(): NodeJS.ProcessEnv {
+  loadDotenv({ quiet: true });
+  return process.env;
+}
