@@ -3,7 +3,7 @@ import { conversations } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
 import { Bot, Composer, type Context, type MiddlewareFn } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
-import { keyValueStore } from "../db/key-value.js";
+import { keyValueStore, storageAdapter } from "../db/key-value.js";
 import type { BotContext, BotDeps, ChiboContext } from "./context.js";
 import { cellChoiceFeature } from "./features/cell-choice.js";
 import { committeeFeature } from "./features/committee.js";
@@ -43,7 +43,7 @@ export function createBot(deps: BotDeps, options: { botInfo?: UserFromGetMe } = 
   bot.use(enrich(deps));
   bot.use(
     conversations<ChiboContext, ChiboContext>({
-      storage: { type: "key", prefix: "conversation:", getStorageKey: conversationKey, adapter: keyValueStore(deps.db) as never },
+      storage: { type: "key", prefix: "conversation:", getStorageKey: conversationKey, adapter: storageAdapter(keyValueStore(deps.db)) },
       plugins: [retryInsideConversations, enrich(deps)],
     }),
   );

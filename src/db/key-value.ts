@@ -22,3 +22,12 @@ export function keyValueStore(db: Db): KeyValueStore {
     },
   };
 }
+
+/** The read/write/delete shape grammY's conversation (and session) storage expects. */
+export function storageAdapter<T>(store: KeyValueStore) {
+  return {
+    read: (key: string) => store.get<T>(key),
+    write: (key: string, value: T) => store.set(key, value),
+    delete: (key: string) => store.delete(key),
+  };
+}

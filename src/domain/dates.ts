@@ -43,13 +43,7 @@
 
 // ─── Public types ────────────────────────────────────────────────────────────────────────────────
 
-export type MeetingTimeError =
-  | "empty"
-  | "no_date"
-  | "impossible_date"
-  | "impossible_time"
-  | "in_the_past"
-  | "ambiguous";
+export type MeetingTimeError = "empty" | "no_date" | "impossible_date" | "impossible_time" | "in_the_past" | "ambiguous";
 
 export type MeetingTimeParse =
   | { kind: "datetime"; local: string /* "YYYY-MM-DDTHH:mm" in opts.timeZone */ }
@@ -453,7 +447,7 @@ function consume(scan: Scan, regex: RegExp, accept: (hit: Hit) => boolean): void
 function phraseSource(proper: string): string {
   return proper
     .split(" ")
-    .map((word) => word.split("").map(foldChar).join("").replace(/[/.\-]/g, "\\$&"))
+    .map((word) => word.split("").map(foldChar).join("").replace(/[/.-]/g, "\\$&"))
     .join("\\s*");
 }
 
@@ -645,8 +639,9 @@ function dropComingWords(scan: Scan): void {
 }
 
 function isAfterPersonTitle(scan: Scan, position: number): boolean {
-  const before = scan.folded.slice(0, position);
-  return PERSON_TITLES.some((title) => new RegExp(`(?:^|[^a-z0-9])${phraseSource(title)}\\s*$`).test(before));
+  const from = Math.max(0, position - 16);
+  const before = (from === 0 ? " " : "") + scan.folded.slice(from, position);
+  return PERSON_TITLES.some((title) => new RegExp(`[^a-z0-9]${phraseSource(title)}\\s*$`).test(before));
 }
 
 function findRelativeDays(scan: Scan, clues: Clues): void {
@@ -909,7 +904,11 @@ interface Qualifiers {
   weekOffset: number | undefined;
 }
 
-function resolveCalendar(clue: { day: number; month: number; year: number | undefined }, today: Today, qualifiers: Qualifiers): Outcome<number> {
+function resolveCalendar(
+  clue: { day: number; month: number; year: number | undefined },
+  today: Today,
+  qualifiers: Qualifiers,
+): Outcome<number> {
   if (clue.year !== undefined) return checkedDayNumber({ ...clue, year: clue.year });
   if (qualifiers.yearOffset !== undefined) {
     return checkedDayNumber({ ...clue, year: today.date.year + qualifiers.yearOffset });
@@ -991,7 +990,12 @@ function resolveDate(clues: Clues, today: Today, minutes: number | undefined): O
 }
 
 /** A written date must fall on the weekday and in the week also written with it. */
-function checkAgainstWeek(day: number, weekday: Weekday | undefined, weekOffset: number | undefined, today: Today): Outcome<number> {
+function checkAgainstWeek(
+  day: number,
+  weekday: Weekday | undefined,
+  weekOffset: number | undefined,
+  today: Today,
+): Outcome<number> {
   if (weekday !== undefined && weekdayOf(day) !== weekday) return failure("ambiguous");
   if (weekOffset !== undefined && mondayOfWeek(day, 0) !== mondayOfWeek(today.dayNumber, weekOffset)) {
     return failure("ambiguous");

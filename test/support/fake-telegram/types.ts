@@ -76,7 +76,9 @@ export type ChatRef = FakeChat | FakeUser | number;
 export interface DeliveryResult {
   /** False when Telegram would not give the update to the bot (privacy mode, allowed_updates, bot not in chat). */
   delivered: boolean;
-  /** Why it was not delivered, or how a webhook delivery failed. */
+  /** True once the bot finished handling it (polling confirmed it / webhook answered 2xx). */
+  handled: boolean;
+  /** Why it was not delivered or not handled (e.g. how a webhook delivery failed). */
   reason?: string;
   update_id?: number;
   update?: Update;

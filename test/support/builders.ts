@@ -1,0 +1,64 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { expect } from "vitest";
+import type { FakeChat, FakeUser } from "./fake-telegram/index.js";
+import type { Harness } from "./harness.js";
+
+const fixturesDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "fixtures");
+
+export function fixture(name: string): Buffer {
+  return readFileSync(path.join(fixturesDir, name));
+}
+
+export interface WardCell {
+  name: string;
+  type: string;
+  roster: string;
+  members: number;
+  probationary: number;
+  exempt: number;
+}
+
+export function wardFixture(): { organization: string; timezone: string; cells: WardCell[] } {
+  return JSON.parse(fixture("ward.json").toString("utf8"));
+}
+
+export const byData = (data: string) => (button: { callback_data?: string }) => button.callback_data === data;
+export const dataStartsWith = (prefix: string) => (button: { callback_data?: string }) =>
+  button.callback_data?.startsWith(prefix) ?? false;
+
+/** The bot's newest message in a chat, failing the test if there is none. */
+export function last(h: Harness, chat: FakeChat | FakeUser) {
+  const message = h.fake.lastMessage(chat);
+  expect(message, "the bot should have answered").toBeDefined();
+  return message!;
+}
+
+/** A group admin sets the group up as a cell through /setup, tapping through the three steps. */
+export async function setUpCell(h: Harness, options: { title?: string; code?: string; type?: string } = {}) {
+  const secretary = h.fake.user({ first_name: "Hứa Minh", last_name: "Đạt", username: "bithu" });
+  const group = h.fake.createGroup({ title: options.title ?? "Chi bộ khối 7+10", creator: secretary });
+  await h.fake.sendText(secretary, group, `/setup${options.code ? ` ${options.code}` : ""}`);
+  await h.fake.pressButton(secretary, group, last(h, group).message_id, byData("setup:title"));
+  await h.fake.pressButton(secretary, group, last(h, group).message_id, byData(`setup:type:${options.type ?? "residential"}`));
+  await h.fake.pressButton(secretary, group, last(h, group).message_id, byData("setup:ok"));
+  const binding = await h.db.chatBinding.findUniqueOrThrow({
+    where: { platform_chatId: { platform: "telegram", chatId: String(group.id) } },
+    include: { cell: true },
+  });
+  return { secretary, group, cell: binding.cell! };
+}
+
+/** The person opens the private chat with the bot, as everyone must before the bot may write to them. */
+export async function openPrivateChat(h: Harness, user: FakeUser) {
+  await h.fake.sendText(user, "private", "/start");
+}
+
+/** The secretary sends a roster file in the private chat and saves the preview. */
+export async function importRoster(h: Harness, secretary: FakeUser, fileName: string) {
+  await h.fake.sendDocument(secretary, "private", { fileName, mimeType: "text/csv", content: fixture(fileName) });
+  const preview = last(h, secretary);
+  await h.fake.pressButton(secretary, "private", preview.message_id, dataStartsWith("imp:ok:"));
+  return preview;
+}

@@ -1,0 +1,94 @@
+import { createServer } from "node:net";
+import { Writable } from "node:stream";
+import { startApp, type App } from "../../src/app.js";
+import { loadConfig, type Config } from "../../src/config.js";
+import { createLogger } from "../../src/logger.js";
+import type { Db } from "../../src/db/client.js";
+import { createTestDatabase, type TestDatabase } from "./database.js";
+import { FakeTelegram, type FakeTelegramOptions, type FakeUser } from "./fake-telegram/index.js";
+
+export interface Harness {
+  fake: FakeTelegram;
+  app: App;
+  readonly db: Db;
+  config: Config;
+  database: TestDatabase;
+  operator: FakeUser;
+  /** Every log line the bot wrote, parsed; printed too when CHIBO_TEST_LOGS=1. */
+  logs: Record<string, unknown>[];
+  /** Stops the bot as SIGTERM would and starts a new one on the same database and fake Telegram. */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  mode?: "polling" | "webhook";
+  env?: Record<string, string>;
+  fake?: FakeTelegramOptions;
+  now?: () => Date;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+/**
+ * The real bot, started as `npm start` starts it, against a fake Telegram and a fresh database
+ * (SQLite, or PostgreSQL when TEST_DATABASE_URL is set). An operator account exists from the start.
+ */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const fake = await FakeTelegram.start(options.fake);
+  const database = await createTestDatabase();
+  const operator = fake.user({ first_name: "Quản trị", username: "operator" });
+  const mode = options.mode ?? "polling";
+  const port = mode === "webhook" ? await freePort() : 0;
+  const config = loadConfig({
+    TELEGRAM_BOT_TOKEN: fake.token,
+    TELEGRAM_API_ROOT: fake.apiRoot,
+    DATABASE_URL: database.url,
+    ADMIN_TELEGRAM_IDS: String(operator.id),
+    BOT_MODE: mode,
+    HTTP_PORT: String(port),
+    ...(mode === "webhook" ? { WEBHOOK_URL: `http://127.0.0.1:${port}/telegram`, WEBHOOK_SECRET: "test-webhook-secret" } : {}),
+    ...options.env,
+  });
+  const logs: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString("utf8").split("\n").filter(Boolean)) {
+        logs.push(JSON.parse(line) as Record<string, unknown>);
+        if (process.env.CHIBO_TEST_LOGS) process.stderr.write(`${line}\n`);
+      }
+      done();
+    },
+  });
+  const logger = createLogger(options.env?.LOG_LEVEL ?? "debug", sink);
+  const harness: Harness = {
+    fake,
+    app: await startApp(config, logger, options.now),
+    get db() {
+      return this.app.database.db;
+    },
+    config,
+    database,
+    operator,
+    logs,
+    async restart() {
+      await this.app.stop();
+      this.app = await startApp(config, logger, options.now);
+    },
+    async stop() {
+      await this.app.stop();
+      await fake.close();
+      await database.drop();
+    },
+  };
+  return harness;
+}
