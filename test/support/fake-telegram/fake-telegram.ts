@@ -96,9 +96,14 @@ export class FakeTelegram {
 
   // ================================================================ world
 
-  /** A new user with a fresh id (default language_code "vi"). */
-  user(partial: Partial<FakeUser> = {}): FakeUser {
-    return this.sim.world.addUser(partial);
+  /**
+   * A new user with a fresh id (default language_code "vi").
+   * `startedBot: true` sets them up as having written to the bot before, without an update.
+   */
+  user(partial: Partial<FakeUser> = {}, opts: { startedBot?: boolean } = {}): FakeUser {
+    const user = this.sim.world.addUser(partial);
+    if (opts.startedBot === true) this.userRecord(user).startedBot = true;
+    return user;
   }
 
   createGroup(opts: CreateGroupOptions): FakeChat {
