@@ -13,7 +13,7 @@ import { linkingFeature } from "./features/linking.js";
 import { EXEMPT_PROMPT, GROUP_PROMPT, exemptPromptHandler, groupPromptHandler, membersFeature } from "./features/members.js";
 import { IMPORT_PROMPT, importPromptHandler, rosterImportFeature } from "./features/roster-import.js";
 import { setupFeature } from "./features/setup.js";
-import { enrich } from "./middleware/enrich.js";
+import { enrich, logHandledUpdate } from "./middleware/enrich.js";
 import { installErrorBoundary } from "./middleware/errors.js";
 import { promptReplies } from "./prompts.js";
 
@@ -40,7 +40,7 @@ export function createBot(deps: BotDeps, options: { botInfo?: UserFromGetMe } = 
   installErrorBoundary(bot);
 
   bot.use(sequentialize(conversationKey));
-  bot.use(enrich(deps));
+  bot.use(enrich(deps), logHandledUpdate);
   bot.use(
     conversations<ChiboContext, ChiboContext>({
       storage: { type: "key", prefix: "conversation:", getStorageKey: conversationKey, adapter: storageAdapter(keyValueStore(deps.db)) },

@@ -62,3 +62,10 @@ export async function importRoster(h: Harness, secretary: FakeUser, fileName: st
   await h.fake.pressButton(secretary, "private", preview.message_id, dataStartsWith("imp:ok:"));
   return preview;
 }
+
+/** A new user who has joined the group (the bot sees the join as a service message). */
+export async function groupMember(h: Harness, group: FakeChat, partial: Partial<FakeUser> = {}): Promise<FakeUser> {
+  const user = h.fake.user(partial);
+  await h.fake.addUserToGroup(group, user);
+  return user;
+}

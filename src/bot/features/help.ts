@@ -41,5 +41,6 @@ async function sendHelp(ctx: ChiboContext) {
       return [`<b>${ctx.t(`help.section_${audience}`)}</b>`, ...lines].join("\n");
     })
     .filter(Boolean);
-  await ctx.reply([ctx.t("help.title"), ...sections].join("\n\n"), { parse_mode: "HTML" });
+  const hint = ctx.identity && !ctx.identity.memberId ? [ctx.t("help.link_hint")] : [];
+  await ctx.reply([ctx.t("help.title"), ...sections, ...hint].join("\n\n"), { parse_mode: "HTML" });
 }

@@ -85,7 +85,7 @@ export function linkingFeature(): Composer<BotContext> {
 async function candidateKeyboard(ctx: ChiboContext, cellId: string, query: string, data: (memberId: string) => string) {
   const found = await listMembers(ctx.deps.db, cellId, { query });
   if (found.total === 0) throw new DomainError("link.not_found", { query });
-  if (found.total > MAX_CANDIDATES) throw new DomainError("link.too_many", { query, count: found.total });
+  if (found.total > MAX_CANDIDATES) throw new DomainError("link.ambiguous_name", { query, count: found.total });
   const keyboard = new InlineKeyboard();
   for (const member of found.items) {
     const label = member.birthYear ? `${member.fullName} (${member.birthYear})` : member.fullName;

@@ -37,3 +37,17 @@ export function enrich(deps: BotDeps): MiddlewareFn<ChiboContext> {
     await next();
   };
 }
+
+/** One line per handled update: its kind and how long it took (never its text: members' data stays out of logs). */
+export const logHandledUpdate: MiddlewareFn<ChiboContext> = async (ctx, next) => {
+  const started = performance.now();
+  await next();
+  ctx.log.info({ update_type: updateType(ctx), ms: Math.round(performance.now() - started) }, "update handled");
+};
+
+function updateType(ctx: ChiboContext): string {
+  if (ctx.callbackQuery) return "callback_query";
+  if (ctx.message?.document) return "document";
+  if (ctx.message?.text?.startsWith("/")) return "command";
+  return Object.keys(ctx.update).find((key) => key !== "update_id") ?? "unknown";
+}

@@ -9,6 +9,7 @@ import { ApiDispatcher, HttpFront } from "./server.js";
 import { Simulation } from "./sim.js";
 import { loadSpecTable } from "./spec-table.js";
 import type {
+  ButtonMatcher,
   ChatRef,
   ChatTarget,
   CreateGroupOptions,
@@ -20,6 +21,7 @@ import type {
   FakeUser,
   GroupType,
   InjectedError,
+  PressableButton,
   PressResult,
   RecordedCall,
   RecordedMessage,
@@ -216,12 +218,9 @@ export class FakeTelegram {
    * the message's CURRENT keyboard. Resolves after the bot handled the callback query,
    * with what it answered via answerCallbackQuery.
    */
-  async pressButton(
-    from: FakeUser,
-    chat: ChatTarget,
-    messageId: number,
-    button: string | ((b: InlineKeyboardButton) => boolean),
-  ): Promise<PressResult> {
+  pressButton(from: FakeUser, chat: ChatTarget, messageId: number, button: string | ((b: PressableButton) => boolean)): Promise<PressResult>;
+  pressButton(from: FakeUser, chat: ChatTarget, messageId: number, button: (b: InlineKeyboardButton) => boolean): Promise<PressResult>;
+  async pressButton(from: FakeUser, chat: ChatTarget, messageId: number, button: ButtonMatcher): Promise<PressResult> {
     const record = this.chatFor(from, chat, false);
     const message = this.sim.world.findMessage(record, messageId);
     if (message === undefined || !message.fromBot) throw new Error(`fake-telegram: no bot message ${messageId} in chat ${record.id}`);
@@ -474,11 +473,12 @@ function chatInstance(chatId: number): string {
   return String(BigInt.asUintN(62, BigInt(chatId) * 2_654_435_761n + 1_234_567n));
 }
 
-function findButton(message: StoredMessage, wanted: string | ((b: InlineKeyboardButton) => boolean)): Record<string, unknown> {
+function findButton(message: StoredMessage, wanted: ButtonMatcher): Record<string, unknown> {
   const markup = message.reply_markup;
   const rows = isInlineKeyboard(markup) ? markup.inline_keyboard : [];
+  // A button object satisfies both predicate parameter types; JSON boundary.
   const match = (b: Record<string, unknown>): boolean =>
-    typeof wanted === "string" ? b["text"] === wanted : wanted(b as unknown as InlineKeyboardButton);
+    typeof wanted === "string" ? b["text"] === wanted : (wanted as (x: Record<string, unknown>) => boolean)(b);
   for (const row of rows) {
     const found = row.find(match);
     if (found !== undefined) return found;

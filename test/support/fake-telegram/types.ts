@@ -86,6 +86,21 @@ export interface DeliveryResult {
   message?: Message;
 }
 
+/**
+ * An inline button as pressButton predicates see it: every optional field is
+ * readable without narrowing, e.g. `(b) => b.callback_data === "vote:yes"`.
+ */
+export interface PressableButton {
+  text: string;
+  callback_data?: string;
+  url?: string;
+  switch_inline_query?: string;
+  switch_inline_query_current_chat?: string;
+  [field: string]: unknown;
+}
+
+export type ButtonMatcher = string | ((b: PressableButton) => boolean) | ((b: InlineKeyboardButton) => boolean);
+
 export interface CallbackAnswer {
   text?: string;
   show_alert?: boolean;
