@@ -6,12 +6,17 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: "readonly", console: "readonly", Buffer: "readonly", URL: "readonly", fetch: "readonly" } },
+    languageOptions: {
+      globals: { process: "readonly", console: "readonly", Buffer: "readonly", URL: "readonly", fetch: "readonly" },
+    },
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "@typescript-eslint/consistent-type-imports": "error",
       "no-control-regex": "off",
-      "no-restricted-imports": ["error", { patterns: [{ group: ["**/shared/**", "../shared/*"], message: "The project never reaches into ../shared." }] }],
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["**/shared/**", "../shared/*"], message: "The project never reaches into ../shared." }] },
+      ],
     },
   },
   {
@@ -19,7 +24,14 @@ export default tseslint.config(
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: [{ group: ["grammy", "grammy/*", "@grammyjs/*", "**/bot/**", "**/channels/**"], message: "domain/ knows no chat platform." }] },
+        {
+          patterns: [
+            {
+              group: ["grammy", "grammy/*", "@grammyjs/*", "**/bot/**", "**/channels/**"],
+              message: "domain/ knows no chat platform.",
+            },
+          ],
+        },
       ],
     },
   },

@@ -21,11 +21,16 @@ const ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member", "chat_me
 export async function startApp(config: Config, logger: Logger, now: () => Date = () => new Date()): Promise<App> {
   const started = Date.now();
   const database = await openDatabase(config.databaseUrl);
-  logger.info({ database: redactUrl(config.databaseUrl), provider: database.provider, migrations: database.migration }, "database ready");
+  logger.info(
+    { database: redactUrl(config.databaseUrl), provider: database.provider, migrations: database.migration },
+    "database ready",
+  );
   const translations = await createTranslations(config.defaultLocale);
   const bot = createBot({ db: database.db, config, translations, logger, now });
   await bot.init();
-  await publishCommandMenus(bot.api, translations).catch((error: unknown) => logger.warn({ err: error }, "could not set command menus"));
+  await publishCommandMenus(bot.api, translations).catch((error: unknown) =>
+    logger.warn({ err: error }, "could not set command menus"),
+  );
 
   let server: Server | undefined;
   let polling: Promise<void> | undefined;
@@ -33,7 +38,11 @@ export async function startApp(config: Config, logger: Logger, now: () => Date =
     server = await startHttpServer(bot, {
       ...config.http,
       webhook: { path: config.webhook.path, secret: config.webhook.secret },
-      isReady: async () => database.db.$queryRawUnsafe("SELECT 1").then(() => true, () => false),
+      isReady: async () =>
+        database.db.$queryRawUnsafe("SELECT 1").then(
+          () => true,
+          () => false,
+        ),
       logger,
     });
     await bot.api.setWebhook(config.webhook.url, { secret_token: config.webhook.secret, allowed_updates: [...ALLOWED_UPDATES] });

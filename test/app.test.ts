@@ -20,7 +20,16 @@ describe("webhook mode", () => {
 
   it("refuses a post without the right secret and does no work", async () => {
     h = await startHarness({ mode: "webhook" });
-    const update = { update_id: 1, message: { message_id: 1, date: 0, chat: { id: 5, type: "private", first_name: "X" }, from: { id: 5, is_bot: false, first_name: "X" }, text: "/start" } };
+    const update = {
+      update_id: 1,
+      message: {
+        message_id: 1,
+        date: 0,
+        chat: { id: 5, type: "private", first_name: "X" },
+        from: { id: 5, is_bot: false, first_name: "X" },
+        text: "/start",
+      },
+    };
     const response = await fetch(`http://127.0.0.1:${h.app.httpPort}/telegram`, {
       method: "POST",
       headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": "wrong-secret" },

@@ -46,7 +46,10 @@ describe("configuration from the environment", () => {
 
   it("requires the webhook URL and secret in webhook mode", () => {
     const problems = problemsOf({ TELEGRAM_BOT_TOKEN: token, BOT_MODE: "webhook" });
-    expect(problems).toEqual(["WEBHOOK_URL is required when BOT_MODE=webhook", "WEBHOOK_SECRET is required when BOT_MODE=webhook"]);
+    expect(problems).toEqual([
+      "WEBHOOK_URL is required when BOT_MODE=webhook",
+      "WEBHOOK_SECRET is required when BOT_MODE=webhook",
+    ]);
   });
 
   it("accepts webhook mode with its URL and secret and serves on the URL's path", () => {
@@ -57,7 +60,11 @@ describe("configuration from the environment", () => {
       WEBHOOK_SECRET: "s3cret-value",
       ADMIN_TELEGRAM_IDS: "111, 222",
     });
-    expect(config.webhook).toEqual({ url: "https://bot.example.org/telegram/hook", secret: "s3cret-value", path: "/telegram/hook" });
+    expect(config.webhook).toEqual({
+      url: "https://bot.example.org/telegram/hook",
+      secret: "s3cret-value",
+      path: "/telegram/hook",
+    });
     expect([...config.adminTelegramIds]).toEqual(["111", "222"]);
   });
 });

@@ -78,7 +78,11 @@ describe("starting the bot as an operator does", () => {
     expect(fake.messages(user)[0]?.text).toContain("Xin chào Lan");
     run.kill("SIGTERM");
     expect(await run.exit).toBe(0);
-    const lines = run.output().trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = run
+      .output()
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines.some((line) => line.msg === "chibo stopped")).toBe(true);
     expect(lines.find((line) => line.msg === "update handled")).toMatchObject({ update_type: "command", chat_type: "private" });
     expect(run.output()).not.toContain(fake.token.split(":")[1]);

@@ -39,14 +39,23 @@ function menu(translations: Translations, locale: Locale, commands: string[]): B
  * Telegram's command menus, per scope and language: members in private chats and groups, group admins
  * (who may run /setup and /link), and a secretary's own private chat.
  */
-export async function publishCommandMenus(api: Api, translations: Translations, options: { secretaryChatId?: number | undefined } = {}) {
+export async function publishCommandMenus(
+  api: Api,
+  translations: Translations,
+  options: { secretaryChatId?: number | undefined } = {},
+) {
   const scopes = [
     { scope: { type: "all_private_chats" as const }, commands: commandsFor(["member"], "private") },
     { scope: { type: "all_group_chats" as const }, commands: commandsFor(["member"], "group") },
     { scope: { type: "all_chat_administrators" as const }, commands: commandsFor(["member", "secretary", "committee"], "group") },
   ];
   const secretary = options.secretaryChatId
-    ? [{ scope: { type: "chat" as const, chat_id: options.secretaryChatId }, commands: commandsFor(["member", "secretary"], "private") }]
+    ? [
+        {
+          scope: { type: "chat" as const, chat_id: options.secretaryChatId },
+          commands: commandsFor(["member", "secretary"], "private"),
+        },
+      ]
     : [];
   const targets = options.secretaryChatId ? secretary : scopes;
   for (const { scope, commands } of targets) {

@@ -43,7 +43,12 @@ export function createBot(deps: BotDeps, options: { botInfo?: UserFromGetMe } = 
   bot.use(enrich(deps), logHandledUpdate);
   bot.use(
     conversations<ChiboContext, ChiboContext>({
-      storage: { type: "key", prefix: "conversation:", getStorageKey: conversationKey, adapter: storageAdapter(keyValueStore(deps.db)) },
+      storage: {
+        type: "key",
+        prefix: "conversation:",
+        getStorageKey: conversationKey,
+        adapter: storageAdapter(keyValueStore(deps.db)),
+      },
       plugins: [retryInsideConversations, enrich(deps)],
     }),
   );
@@ -58,7 +63,16 @@ export function createBot(deps: BotDeps, options: { botInfo?: UserFromGetMe } = 
       [EXEMPT_PROMPT]: exemptPromptHandler,
     }),
   );
-  bot.use(setupFeature(), committeeFeature(), helpFeature(), languageFeature(), rosterImportFeature(), membersFeature(), linkingFeature(), cellChoiceFeature());
+  bot.use(
+    setupFeature(),
+    committeeFeature(),
+    helpFeature(),
+    languageFeature(),
+    rosterImportFeature(),
+    membersFeature(),
+    linkingFeature(),
+    cellChoiceFeature(),
+  );
   bot.use(fallback());
   return bot;
 }

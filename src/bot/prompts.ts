@@ -22,7 +22,11 @@ export async function askForReply(
   if (!ctx.chat || !ctx.identity) return;
   const sent = await ctx.reply(text, {
     parse_mode: "HTML",
-    reply_markup: { force_reply: true, selective: true, ...(placeholder ? { input_field_placeholder: placeholder.slice(0, 64) } : {}) },
+    reply_markup: {
+      force_reply: true,
+      selective: true,
+      ...(placeholder ? { input_field_placeholder: placeholder.slice(0, 64) } : {}),
+    },
   });
   await keyValueStore(ctx.deps.db).set(promptKey(ctx.chat.id, sent.message_id), { kind, identityId: ctx.identity.id, data });
 }

@@ -12,7 +12,10 @@ export function isCellType(value: string): value is CellType {
 }
 
 export async function findBinding(db: Db, platform: Platform, chatId: string) {
-  return db.chatBinding.findUnique({ where: { platform_chatId: { platform, chatId } }, include: { cell: true, committee: true } });
+  return db.chatBinding.findUnique({
+    where: { platform_chatId: { platform, chatId } },
+    include: { cell: true, committee: true },
+  });
 }
 
 export interface NewCell {
@@ -38,7 +41,10 @@ export async function findValidInvite(client: Db | Tx, input: string, now: Date)
 
 /** Marks the invite used by the cell; a code redeemed concurrently by another cell is refused. */
 async function markInviteUsed(tx: Tx, inviteId: string, code: string, cellId: string, now: Date) {
-  const used = await tx.inviteCode.updateMany({ where: { id: inviteId, usedAt: null }, data: { usedAt: now, usedByCellId: cellId } });
+  const used = await tx.inviteCode.updateMany({
+    where: { id: inviteId, usedAt: null },
+    data: { usedAt: now, usedByCellId: cellId },
+  });
   if (used.count !== 1) throw new DomainError("invite.used", { code });
 }
 
@@ -60,7 +66,14 @@ export async function createCell(db: Db, actor: Actor, input: NewCell, now = new
     });
     await tx.cellManager.create({ data: { cellId: cell.id, identityId: input.secretaryIdentityId, role: "secretary" } });
     if (invite && input.inviteCode) await markInviteUsed(tx, invite.id, input.inviteCode, cell.id, now);
-    await recordAudit(tx, actor, { cellId: cell.id, committeeId, entity: "cell", entityId: cell.id, action: "create", after: cell });
+    await recordAudit(tx, actor, {
+      cellId: cell.id,
+      committeeId,
+      entity: "cell",
+      entityId: cell.id,
+      action: "create",
+      after: cell,
+    });
     return cell;
   });
 }
@@ -70,7 +83,8 @@ export async function joinCommittee(db: Db, actor: Actor, cellId: string, code: 
   return db.$transaction(async (tx) => {
     const cell = await tx.cell.findUniqueOrThrow({ where: { id: cellId } });
     const invite = await findValidInvite(tx, code, now);
-    if (cell.committeeId === invite.committeeId) throw new DomainError("setup.already_in_committee", { committee: invite.committee.name });
+    if (cell.committeeId === invite.committeeId)
+      throw new DomainError("setup.already_in_committee", { committee: invite.committee.name });
     await markInviteUsed(tx, invite.id, code, cell.id, now);
     const updated = await tx.cell.update({ where: { id: cellId }, data: { committeeId: invite.committeeId } });
     await recordAudit(tx, actor, {

@@ -28,14 +28,33 @@ export async function createCommittee(db: Db, actor: Actor, input: NewCommittee)
       data: { name, timeZone: input.timeZone, locale: input.locale, createdBy: actor.identityId },
     });
     await tx.chatBinding.create({
-      data: { platform: input.platform, chatId: input.chatId, kind: "committee", committeeId: committee.id, title: input.chatTitle },
+      data: {
+        platform: input.platform,
+        chatId: input.chatId,
+        kind: "committee",
+        committeeId: committee.id,
+        title: input.chatTitle,
+      },
     });
-    await recordAudit(tx, actor, { committeeId: committee.id, entity: "committee", entityId: committee.id, action: "create", after: committee });
+    await recordAudit(tx, actor, {
+      committeeId: committee.id,
+      entity: "committee",
+      entityId: committee.id,
+      action: "create",
+      after: committee,
+    });
     return committee;
   });
 }
 
-export async function issueInviteCodes(db: Db, actor: Actor, committeeId: string, count: number, ttlDays: number, now = new Date()) {
+export async function issueInviteCodes(
+  db: Db,
+  actor: Actor,
+  committeeId: string,
+  count: number,
+  ttlDays: number,
+  now = new Date(),
+) {
   if (!Number.isInteger(count) || count < 1 || count > MAX_INVITES_AT_ONCE) {
     throw new DomainError("committee.bad_invite_count", { max: MAX_INVITES_AT_ONCE });
   }

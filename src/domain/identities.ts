@@ -107,8 +107,16 @@ export async function decideClaim(db: Db, actor: Actor, requestId: string, appro
     await linkIdentity(db, actor, request.identityId, request.memberId);
   } else {
     await db.$transaction(async (tx) => {
-      await tx.linkRequest.update({ where: { id: requestId }, data: { status: "rejected", decidedAt: new Date(), decidedBy: actor.identityId } });
-      await recordAudit(tx, actor, { cellId: request.member.cellId, entity: "member", entityId: request.memberId, action: "reject_claim" });
+      await tx.linkRequest.update({
+        where: { id: requestId },
+        data: { status: "rejected", decidedAt: new Date(), decidedBy: actor.identityId },
+      });
+      await recordAudit(tx, actor, {
+        cellId: request.member.cellId,
+        entity: "member",
+        entityId: request.memberId,
+        action: "reject_claim",
+      });
     });
   }
   return request;

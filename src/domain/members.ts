@@ -2,13 +2,7 @@ import type { Db, Tx } from "../db/client.js";
 import type { Member } from "../db/generated/sqlite/client.js";
 import { recordAudit, type Actor } from "./audit.js";
 import { DomainError } from "./errors.js";
-import {
-  displayName,
-  normalizeName,
-  searchKey,
-  type MemberRole,
-  type MemberStatus,
-} from "./roster.js";
+import { displayName, normalizeName, searchKey, type MemberRole, type MemberStatus } from "./roster.js";
 import { planRosterImport, type ExistingMember, type ImportPlan, type RosterRow } from "./roster-import.js";
 
 export type { Member };
@@ -95,7 +89,12 @@ export async function getMember(db: Db, cellId: string, memberId: string) {
   return member;
 }
 
-export async function addMember(db: Db, actor: Actor, cellId: string, fields: Omit<MemberFields, "membership"> & { exempt: boolean }) {
+export async function addMember(
+  db: Db,
+  actor: Actor,
+  cellId: string,
+  fields: Omit<MemberFields, "membership"> & { exempt: boolean },
+) {
   const names = nameColumns(fields.fullName);
   return db.$transaction(async (tx) => {
     const clash = await tx.member.findUnique({ where: { cellId_nameKey: { cellId, nameKey: names.nameKey } } });
@@ -131,7 +130,9 @@ async function applyPatch(tx: Tx, actor: Actor, before: Member, patch: MemberPat
   if (patch.fullName !== undefined) Object.assign(data, nameColumns(patch.fullName));
   if (patch.membership && patch.membership !== "exempt" && patch.exemptSince === undefined) data.exemptSince = null;
   if (data.nameKey && data.nameKey !== before.nameKey) {
-    const clash = await tx.member.findUnique({ where: { cellId_nameKey: { cellId: before.cellId, nameKey: String(data.nameKey) } } });
+    const clash = await tx.member.findUnique({
+      where: { cellId_nameKey: { cellId: before.cellId, nameKey: String(data.nameKey) } },
+    });
     if (clash) throw new DomainError("members.duplicate", { name: clash.fullName });
   }
   const after = await tx.member.update({ where: { id: before.id }, data });
@@ -146,7 +147,14 @@ async function applyPatch(tx: Tx, actor: Actor, before: Member, patch: MemberPat
     }
   }
   if (Object.keys(changedAfter).length > 0) {
-    await recordAudit(tx, actor, { cellId: before.cellId, entity: "member", entityId: before.id, action, before: changedBefore, after: changedAfter });
+    await recordAudit(tx, actor, {
+      cellId: before.cellId,
+      entity: "member",
+      entityId: before.id,
+      action,
+      before: changedBefore,
+      after: changedAfter,
+    });
   }
   return { before, after, changed: Object.keys(changedAfter) as (keyof MemberFields)[] };
 }

@@ -191,8 +191,21 @@ function parseGender(text: string): Parsed<Gender | null> {
 }
 
 const TRUE_MARKS = new Set([
-  "x", "xx", "v", "1", "co", "mien", "da mien", "mien sh", "mien sinh hoat", "mien cong tac va sinh hoat dang",
-  "yes", "y", "true", "exempt", "ok",
+  "x",
+  "xx",
+  "v",
+  "1",
+  "co",
+  "mien",
+  "da mien",
+  "mien sh",
+  "mien sinh hoat",
+  "mien cong tac va sinh hoat dang",
+  "yes",
+  "y",
+  "true",
+  "exempt",
+  "ok",
 ]);
 const TRUE_SYMBOLS = new Set(["✓", "✔", "☑", "✗", "✘", "☒", "+", "*"]);
 const FALSE_MARKS = new Set(["0", "khong", "k", "ko", "no", "n", "false"]);
@@ -244,23 +257,59 @@ type ColumnKey = MainColumn | MarkColumn;
 /** Header words (as wordKey: no diacritics, lower-case, punctuation as spaces, parentheses dropped). */
 const HEADER_WORDS: ReadonlyMap<string, MainColumn> = new Map<string, MainColumn>([
   ...aliases("fullName", [
-    "ho va ten", "ho ten", "ten", "ho va ten dang vien", "ho ten dang vien", "ten dang vien", "ho va ten khai sinh",
-    "ho va ten thuong dung", "name", "full name", "fullname",
+    "ho va ten",
+    "ho ten",
+    "ten",
+    "ho va ten dang vien",
+    "ho ten dang vien",
+    "ten dang vien",
+    "ho va ten khai sinh",
+    "ho va ten thuong dung",
+    "name",
+    "full name",
+    "fullname",
   ]),
   ...aliases("familyName", ["ho", "ho dem", "ho va dem", "ho va ten dem", "ho va chu dem", "ho lot", "ho va ten lot"]),
   ...aliases("birthYear", [
-    "nam sinh", "ns", "ngay sinh", "ngay thang nam sinh", "sinh nam", "sinh ngay", "year of birth", "birth year",
-    "birthyear", "born", "date of birth", "dob",
+    "nam sinh",
+    "ns",
+    "ngay sinh",
+    "ngay thang nam sinh",
+    "sinh nam",
+    "sinh ngay",
+    "year of birth",
+    "birth year",
+    "birthyear",
+    "born",
+    "date of birth",
+    "dob",
   ]),
   ...aliases("gender", ["gioi tinh", "gioi", "gt", "phai", "gender", "sex", "nam nu"]),
   ...aliases("status", [
-    "loai dang vien", "loai dv", "loai", "chinh thuc du bi", "ct db", "dang vien chinh thuc du bi", "status",
-    "member status", "type",
+    "loai dang vien",
+    "loai dv",
+    "loai",
+    "chinh thuc du bi",
+    "ct db",
+    "dang vien chinh thuc du bi",
+    "status",
+    "member status",
+    "type",
   ]),
   ...aliases("exempt", [
-    "mien sinh hoat", "mien sh", "mien", "mien sinh hoat dang", "mien cong tac va sinh hoat dang",
-    "mien cong tac sinh hoat dang", "mien ct va sh", "mien ct sh", "mien shd", "ngay mien sinh hoat", "mien tu ngay",
-    "exempt", "exemption",
+    "mien sinh hoat",
+    "mien sh",
+    "mien",
+    "mien sinh hoat dang",
+    "mien cong tac va sinh hoat dang",
+    "mien cong tac sinh hoat dang",
+    "mien ct va sh",
+    "mien ct sh",
+    "mien shd",
+    "ngay mien sinh hoat",
+    "mien tu ngay",
+    "exempt",
+    "exemption",
   ]),
   ...aliases("role", ["chuc vu", "chuc vu dang", "chuc vu trong chi bo", "chuc danh", "role", "position"]),
   ...aliases("group", ["to dang", "to", "thuoc to", "to dang so", "to sinh hoat", "sinh hoat to", "group", "party group"]),
@@ -629,7 +678,7 @@ function* csvRecords(text: string, delimiter: string): Generator<SourceRecord> {
     const char = text[i];
     if (quoted) {
       if (char !== '"') field += char;
-      else if (text[i + 1] === '"') (field += '"'), i++;
+      else if (text[i + 1] === '"') ((field += '"'), i++);
       else quoted = false;
     } else if (char === '"' && field.trim() === "") {
       quoted = true;
@@ -768,7 +817,17 @@ class LineReader {
     private readonly line: string,
     private readonly sectionGroup: string | undefined,
   ) {
-    this.row = { rowNumber, fullName: "", birthYear: null, gender: null, status: "official", exempt: false, exemptSince: null, role: "member", group: null };
+    this.row = {
+      rowNumber,
+      fullName: "",
+      birthYear: null,
+      gender: null,
+      status: "official",
+      exempt: false,
+      exemptSince: null,
+      role: "member",
+      group: null,
+    };
   }
 
   read(): RowReading {
@@ -812,12 +871,12 @@ class LineReader {
 
   private classifyAsKnownWord(value: string): boolean {
     const gender = parseGenderWord(value);
-    if (gender && !this.given.has("gender")) return this.set("gender", gender), true;
+    if (gender && !this.given.has("gender")) return (this.set("gender", gender), true);
     const status = parseStatusWord(value);
-    if (status && !this.given.has("status")) return this.set("status", status), true;
+    if (status && !this.given.has("status")) return (this.set("status", status), true);
     const role = parseRoleWord(value);
-    if (role && !this.given.has("role")) return this.set("role", role), true;
-    if (/^(?:tổ|to)\s/iu.test(value) && !this.given.has("group")) return this.set("group", normalizeGroup(value)), true;
+    if (role && !this.given.has("role")) return (this.set("role", role), true);
+    if (/^(?:tổ|to)\s/iu.test(value) && !this.given.has("group")) return (this.set("group", normalizeGroup(value)), true);
     return false;
   }
 
@@ -825,7 +884,7 @@ class LineReader {
     if (/^\d{4}$/.test(value) || (findDate(value) && !this.given.has("birthYear") && !this.given.has("exempt"))) {
       return this.classifyAsBirthYear(value);
     }
-    if (/^\d{1,3}$/.test(value) && !this.given.has("group")) return this.set("group", normalizeGroup(value)), true;
+    if (/^\d{1,3}$/.test(value) && !this.given.has("group")) return (this.set("group", normalizeGroup(value)), true);
     const exempt = parseExempt(value);
     if (!exempt.ok || this.given.has("exempt")) return false;
     this.set("exempt", exempt.value.exempt);
@@ -836,7 +895,7 @@ class LineReader {
   private classifyAsBirthYear(value: string): boolean {
     if (this.given.has("birthYear")) return false;
     const year = parseBirthYear(value);
-    if (year.ok) return this.set("birthYear", year.value), true;
+    if (year.ok) return (this.set("birthYear", year.value), true);
     this.report("bad_birth_year", value);
     return true;
   }

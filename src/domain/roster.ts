@@ -55,12 +55,7 @@ export function wordKey(text: string): string {
 }
 
 function stripDiacritics(text: string): string {
-  return text
-    .normalize("NFD")
-    .replace(/\p{M}/gu, "")
-    .replace(/đ/g, "d")
-    .replace(/Đ/g, "D")
-    .normalize("NFC");
+  return text.normalize("NFD").replace(/\p{M}/gu, "").replace(/đ/g, "d").replace(/Đ/g, "D").normalize("NFC");
 }
 
 // Word tables, keyed by wordKey (lower-case, no diacritics, punctuation as spaces).

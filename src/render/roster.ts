@@ -18,7 +18,13 @@ export function importPreview(t: Translate, parsed: RosterParseResult, plan: Imp
   const c = plan.counts;
   const lines = [
     t("roster.preview_title", { cell: cellName }),
-    t("roster.preview_counts", { total: c.total, official: c.official, probationary: c.probationary, exempt: c.exempt, groups: c.groups }),
+    t("roster.preview_counts", {
+      total: c.total,
+      official: c.official,
+      probationary: c.probationary,
+      exempt: c.exempt,
+      groups: c.groups,
+    }),
     t("roster.preview_roles", {
       secretary: c.byRole.secretary,
       deputy: c.byRole.deputy,
@@ -36,7 +42,8 @@ export function importPreview(t: Translate, parsed: RosterParseResult, plan: Imp
   if (parsed.problems.length > 0) {
     lines.push("", t("roster.preview_problems", { count: parsed.problems.length }));
     lines.push(...parsed.problems.slice(0, MAX_PROBLEMS_SHOWN).map((problem) => problemLine(t, problem)));
-    if (parsed.problems.length > MAX_PROBLEMS_SHOWN) lines.push(t("common.and_more", { count: parsed.problems.length - MAX_PROBLEMS_SHOWN }));
+    if (parsed.problems.length > MAX_PROBLEMS_SHOWN)
+      lines.push(t("common.and_more", { count: parsed.problems.length - MAX_PROBLEMS_SHOWN }));
   }
   lines.push("", t(plan.add.length + plan.update.length > 0 ? "roster.preview_confirm" : "roster.preview_nothing"));
   return lines.join("\n");
@@ -57,12 +64,17 @@ export function memberCard(t: Translate, member: Member & { identities: { platfo
     t("member_card.gender", { value: member.gender ? t(`gender.${member.gender}`) : unknown }),
     t("member_card.status", { value: t(`member_status.${member.status}`) }),
     t("member_card.membership", {
-      value: t(`membership.${member.membership}`) + (member.exemptSince ? ` (${t("member_card.since", { date: member.exemptSince })})` : ""),
+      value:
+        t(`membership.${member.membership}`) +
+        (member.exemptSince ? ` (${t("member_card.since", { date: member.exemptSince })})` : ""),
     }),
     t("member_card.role", { value: t(`member_role.${member.role}`) }),
     t("member_card.group", { value: member.group ?? t("common.none") }),
     t("member_card.linked", {
-      value: member.identities.length > 0 ? member.identities.map((i) => `${i.displayName} (${i.platform})`).join(", ") : t("common.none"),
+      value:
+        member.identities.length > 0
+          ? member.identities.map((i) => `${i.displayName} (${i.platform})`).join(", ")
+          : t("common.none"),
     }),
   ];
   return rows.join("\n");

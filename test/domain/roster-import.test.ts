@@ -65,7 +65,9 @@ describe("the ward's own roster files", () => {
 
   it.each(wardCells().map((cell) => [cell.roster] as const))("%s keeps every name exactly as written, in NFC", (file) => {
     const text = fixtureText(file);
-    const written = plainCsvTable(text).slice(1).map((cells) => cells[1]);
+    const written = plainCsvTable(text)
+      .slice(1)
+      .map((cells) => cells[1]);
     const rows = parseRosterCsv(text).rows;
     expect(rows.map((row) => row.fullName)).toEqual(written);
     for (const row of rows) expect(row.fullName.normalize("NFC")).toBe(row.fullName);
@@ -255,7 +257,12 @@ describe("what the secretary is told about a file with mistakes", () => {
   });
 
   it("names both required columns when neither is there", () => {
-    const result = parseRosterCsv(toCsv([["STT", "Năm sinh", "Giới tính"], ["1", "1960", "Nam"]]));
+    const result = parseRosterCsv(
+      toCsv([
+        ["STT", "Năm sinh", "Giới tính"],
+        ["1", "1960", "Nam"],
+      ]),
+    );
     expect(result.fatal).toEqual({ code: "missing_columns", columns: ["fullName", "status"] });
   });
 
@@ -279,9 +286,7 @@ describe("what the secretary is told about a file with mistakes", () => {
   it("leaves out a row whose status cell is empty, saying so", () => {
     const result = parseRosterCsv(csvOf([["1", "Nguyễn Văn An", "1960", "Nam", "", "", "", ""]]));
     expect(result.rows).toEqual([]);
-    expect(result.problems).toEqual([
-      { rowNumber: 2, code: "missing_status", column: "Loại đảng viên", name: "Nguyễn Văn An" },
-    ]);
+    expect(result.problems).toEqual([{ rowNumber: 2, code: "missing_status", column: "Loại đảng viên", name: "Nguyễn Văn An" }]);
   });
 
   it("keeps a member with an unknown role as a plain member and says which word it did not know", () => {
@@ -394,7 +399,16 @@ describe("what the secretary is told about a file with mistakes", () => {
 
 describe("size limits", () => {
   function bigRoster(count: number): string {
-    const rows = Array.from({ length: count }, (_, i) => [String(i + 1), `Đảng Viên Số ${i + 1}`, "1970", "Nam", "Chính thức", "", "", ""]);
+    const rows = Array.from({ length: count }, (_, i) => [
+      String(i + 1),
+      `Đảng Viên Số ${i + 1}`,
+      "1970",
+      "Nam",
+      "Chính thức",
+      "",
+      "",
+      "",
+    ]);
     return csvOf(rows);
   }
 
@@ -454,30 +468,66 @@ describe("uploaded files", () => {
   it("reads an .xlsx with a merged title, numeric years, real dates and rich text", async () => {
     const table: XlsxCell[][] = [
       STANDARD_HEADER,
-      [1, { richText: [{ text: "Nguyễn " }, { text: "Văn An" }] }, 1950, "Nam", "Chính thức", new Date(Date.UTC(2024, 2, 1)), "Bí thư", "Tổ 1"],
+      [
+        1,
+        { richText: [{ text: "Nguyễn " }, { text: "Văn An" }] },
+        1950,
+        "Nam",
+        "Chính thức",
+        new Date(Date.UTC(2024, 2, 1)),
+        "Bí thư",
+        "Tổ 1",
+      ],
       [2, "Lê Thị Hoa", 1962.0, "Nữ", "Dự bị", null, "Đảng viên", null],
     ];
     const bytes = await xlsxBytes(table, { titleRows: ["DANH SÁCH ĐẢNG VIÊN CHI BỘ KHỐI 1", ""], hiddenSheetFirst: true });
     const result = await parseRosterFile(bytes, "khoi 1.xlsx");
     expect(result.problems).toEqual([]);
     expect(result.rows).toEqual([
-      rosterRow({ rowNumber: 4, fullName: "Nguyễn Văn An", birthYear: 1950, gender: "male", exempt: true, exemptSince: "2024-03-01", role: "secretary", group: "Tổ 1" }),
+      rosterRow({
+        rowNumber: 4,
+        fullName: "Nguyễn Văn An",
+        birthYear: 1950,
+        gender: "male",
+        exempt: true,
+        exemptSince: "2024-03-01",
+        role: "secretary",
+        group: "Tổ 1",
+      }),
       rosterRow({ rowNumber: 5, fullName: "Lê Thị Hoa", birthYear: 1962, gender: "female", status: "probationary" }),
     ]);
   });
 
   it("says which columns an .xlsx lacks", async () => {
-    const bytes = await xlsxBytes([["Họ và tên", "Năm sinh"], ["Nguyễn Văn An", 1960]]);
+    const bytes = await xlsxBytes([
+      ["Họ và tên", "Năm sinh"],
+      ["Nguyễn Văn An", 1960],
+    ]);
     expect((await parseRosterFile(bytes, "a.xlsx")).fatal).toEqual({ code: "missing_columns", columns: ["status"] });
   });
 
   it.each([
-    ["a PNG picture", concatBytes(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pseudoRandomBytes(500)), "anh.png", "binary_file"],
+    [
+      "a PNG picture",
+      concatBytes(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pseudoRandomBytes(500)),
+      "anh.png",
+      "binary_file",
+    ],
     ["random bytes", pseudoRandomBytes(2000, 7), "roster.csv", "binary_file"],
     ["text with NUL bytes", new TextEncoder().encode("Họ và tên,Loại đảng viên\n\u0000\u0000"), "roster.csv", "binary_file"],
     ["a zip that is not a workbook", zipWithOneFile("ghichu.txt", "xin chào"), "roster.xlsx", "unreadable_xlsx"],
-    ["a truncated workbook", concatBytes(new Uint8Array([0x50, 0x4b, 0x03, 0x04]), pseudoRandomBytes(300)), "roster.xlsx", "unreadable_xlsx"],
-    ["an old Excel 97–2003 .xls", concatBytes(new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), pseudoRandomBytes(500)), "roster.xls", "xls_not_supported"],
+    [
+      "a truncated workbook",
+      concatBytes(new Uint8Array([0x50, 0x4b, 0x03, 0x04]), pseudoRandomBytes(300)),
+      "roster.xlsx",
+      "unreadable_xlsx",
+    ],
+    [
+      "an old Excel 97–2003 .xls",
+      concatBytes(new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), pseudoRandomBytes(500)),
+      "roster.xls",
+      "xls_not_supported",
+    ],
     ["an empty file", new Uint8Array(), "roster.csv", "empty"],
   ])("refuses %s clearly", async (_label, bytes, name, code) => {
     const result = await parseRosterFile(bytes, name);
@@ -528,13 +578,26 @@ describe("a list pasted into the chat", () => {
   it("fills in defaults for what a line leaves out, and remembers what it gave", () => {
     const result = parseRosterLines("Nguyễn Văn An; 1960; Nam\nLê Thị Hoa\n");
     expect(result.rows).toEqual([
-      rosterRow({ rowNumber: 1, fullName: "Nguyễn Văn An", birthYear: 1960, gender: "male", providedFields: ["fullName", "birthYear", "gender"] }),
+      rosterRow({
+        rowNumber: 1,
+        fullName: "Nguyễn Văn An",
+        birthYear: 1960,
+        gender: "male",
+        providedFields: ["fullName", "birthYear", "gender"],
+      }),
       rosterRow({ rowNumber: 2, fullName: "Lê Thị Hoa", providedFields: ["fullName"] }),
     ]);
   });
 
   it("drops list numbers and bullets in front of names", () => {
-    const pasted = ["1. Nguyễn Văn An", "2) Lê Thị Hoa", "3,Trần Văn Bình,1955", "4 - Phạm Thị Mai", "- Đỗ Văn Hùng", "• Vũ Thị Lan"].join("\n");
+    const pasted = [
+      "1. Nguyễn Văn An",
+      "2) Lê Thị Hoa",
+      "3,Trần Văn Bình,1955",
+      "4 - Phạm Thị Mai",
+      "- Đỗ Văn Hùng",
+      "• Vũ Thị Lan",
+    ].join("\n");
     const rows = parseRosterLines(pasted).rows;
     expect(rows.map((row) => row.fullName)).toEqual([
       "Nguyễn Văn An",
@@ -555,7 +618,9 @@ describe("a list pasted into the chat", () => {
       "Phạm Thị Mai, 1940, miễn từ 01/03/2024",
     ].join("\n");
     const rows = parseRosterLines(pasted).rows;
-    expect(rows.map((row) => [row.fullName, row.birthYear, row.gender, row.status, row.exempt, row.exemptSince, row.role])).toEqual([
+    expect(
+      rows.map((row) => [row.fullName, row.birthYear, row.gender, row.status, row.exempt, row.exemptSince, row.role]),
+    ).toEqual([
       ["Nguyễn Văn An", 1948, null, "official", false, null, "member"],
       ["Lê Thị Hoa", null, "female", "probationary", false, null, "member"],
       ["Trần Văn Bình", 1961, null, "official", false, null, "secretary"],
@@ -603,7 +668,13 @@ describe("planning an import", () => {
   });
 
   it("shows exactly what changes for a member whose role, group or status changed", () => {
-    const before = rosterRow({ fullName: "Nguyễn Văn An", birthYear: 1960, role: "member", group: "Tổ 1", status: "probationary" });
+    const before = rosterRow({
+      fullName: "Nguyễn Văn An",
+      birthYear: 1960,
+      role: "member",
+      group: "Tổ 1",
+      status: "probationary",
+    });
     const after = { ...before, role: "deputy" as const, group: "Tổ 2", status: "official" as const };
     const plan = planRosterImport(membersFromRows([before]), [after]);
     expect(plan.update).toHaveLength(1);
@@ -690,7 +761,10 @@ describe("planning an import", () => {
   it("keeps the roster's spelling when the file shouts the name in capitals", () => {
     const member = existingMember({ fullName: "Nguyễn Văn An" });
     expect(planRosterImport([member], [rosterRow({ fullName: "NGUYỄN VĂN AN" })]).unchanged).toEqual([member]);
-    const properCase = planRosterImport([existingMember({ fullName: "nguyễn văn an" })], [rosterRow({ fullName: "Nguyễn Văn An" })]);
+    const properCase = planRosterImport(
+      [existingMember({ fullName: "nguyễn văn an" })],
+      [rosterRow({ fullName: "Nguyễn Văn An" })],
+    );
     expect(properCase.update[0]?.changes).toEqual([{ field: "fullName", before: "nguyễn văn an", after: "Nguyễn Văn An" }]);
   });
 
@@ -749,13 +823,24 @@ describe("properties", () => {
 
   const generatedRow = fc.record({
     fullName: fc
-      .tuple(fc.constantFrom(...families), fc.constantFrom(...middles), fc.constantFrom(...givens), fc.integer({ min: 0, max: 50 }))
+      .tuple(
+        fc.constantFrom(...families),
+        fc.constantFrom(...middles),
+        fc.constantFrom(...givens),
+        fc.integer({ min: 0, max: 50 }),
+      )
       .map(([family, middle, given, n]) => `${family} ${middle} ${given}${n > 0 ? ` ${"IVX"[n % 3] ?? ""}${n}` : ""}`),
     birthYear: fc.option(fc.integer({ min: 1925, max: 2006 })),
     gender: fc.option(fc.constantFrom("male" as const, "female" as const)),
     status: fc.constantFrom("official" as const, "probationary" as const),
     exemption: fc.option(fc.option(fc.date({ min: new Date("1990-01-01"), max: new Date("2025-12-31"), noInvalidDate: true }))),
-    role: fc.constantFrom("secretary" as const, "deputy" as const, "committee_member" as const, "group_leader" as const, "member" as const),
+    role: fc.constantFrom(
+      "secretary" as const,
+      "deputy" as const,
+      "committee_member" as const,
+      "group_leader" as const,
+      "member" as const,
+    ),
     group: fc.option(fc.integer({ min: 1, max: 9 }).map((n) => `Tổ ${n}`)),
   });
 

@@ -119,15 +119,49 @@ export function zipWithOneFile(name: string, content: string): Uint8Array {
   const data = new TextEncoder().encode(content);
   const crc = crc32(data);
   const local = concatBytes(
-    le32(0x04034b50), le16(20), le16(0), le16(0), le16(0), le16(0), le32(crc), le32(data.length), le32(data.length),
-    le16(nameBytes.length), le16(0), nameBytes, data,
+    le32(0x04034b50),
+    le16(20),
+    le16(0),
+    le16(0),
+    le16(0),
+    le16(0),
+    le32(crc),
+    le32(data.length),
+    le32(data.length),
+    le16(nameBytes.length),
+    le16(0),
+    nameBytes,
+    data,
   );
   const central = concatBytes(
-    le32(0x02014b50), le16(20), le16(20), le16(0), le16(0), le16(0), le16(0), le32(crc), le32(data.length),
-    le32(data.length), le16(nameBytes.length), le16(0), le16(0), le16(0), le16(0), le32(0), le32(0), nameBytes,
+    le32(0x02014b50),
+    le16(20),
+    le16(20),
+    le16(0),
+    le16(0),
+    le16(0),
+    le16(0),
+    le32(crc),
+    le32(data.length),
+    le32(data.length),
+    le16(nameBytes.length),
+    le16(0),
+    le16(0),
+    le16(0),
+    le16(0),
+    le32(0),
+    le32(0),
+    nameBytes,
   );
   const end = concatBytes(
-    le32(0x06054b50), le16(0), le16(0), le16(1), le16(1), le32(central.length), le32(local.length), le16(0),
+    le32(0x06054b50),
+    le16(0),
+    le16(0),
+    le16(1),
+    le16(1),
+    le32(central.length),
+    le32(local.length),
+    le16(0),
   );
   return concatBytes(local, central, end);
 }

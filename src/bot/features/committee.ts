@@ -32,7 +32,14 @@ export function committeeFeature(): Composer<BotContext> {
     if (!ctx.isOperator && !(await isChatAdmin(ctx))) throw new DomainError("committee.not_staff");
     const count = ctx.match.trim() ? Number(ctx.match.trim()) : 1;
     if (!Number.isInteger(count)) throw new DomainError("committee.bad_invite_count", { max: MAX_INVITES_AT_ONCE });
-    const invites = await issueInviteCodes(ctx.deps.db, ctx.actor, committeeId, count, ctx.deps.config.inviteCodeTtlDays, ctx.deps.now());
+    const invites = await issueInviteCodes(
+      ctx.deps.db,
+      ctx.actor,
+      committeeId,
+      count,
+      ctx.deps.config.inviteCodeTtlDays,
+      ctx.deps.now(),
+    );
     await replyWithCodes(ctx, invites.codes, invites.expiresAt);
   });
 
@@ -45,7 +52,9 @@ export function committeeFeature(): Composer<BotContext> {
       include: { _count: { select: { members: { where: { membership: { not: "removed" } } } } } },
     });
     if (cells.length === 0) return ctx.reply(ctx.t("committee.no_cells"), { parse_mode: "HTML" });
-    const lines = cells.map((cell, i) => ctx.t("committee.cell_line", { n: i + 1, name: cell.name, members: cell._count.members }));
+    const lines = cells.map((cell, i) =>
+      ctx.t("committee.cell_line", { n: i + 1, name: cell.name, members: cell._count.members }),
+    );
     await ctx.reply([ctx.t("committee.cells_header", { count: cells.length }), ...lines].join("\n"), { parse_mode: "HTML" });
   });
 

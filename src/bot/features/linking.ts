@@ -165,13 +165,19 @@ async function onDecision(ctx: ChiboContext, requestId: string, approve: boolean
   const decided = await decideClaim(ctx.deps.db, ctx.actor, requestId, approve);
   await ctx.answerCallbackQuery();
   const key = approve ? "link.approved" : "link.rejected";
-  await ctx.editMessageText(ctx.t(key, { account: decided.identity.displayName, name: decided.member.fullName }), { parse_mode: "HTML" });
+  await ctx.editMessageText(ctx.t(key, { account: decided.identity.displayName, name: decided.member.fullName }), {
+    parse_mode: "HTML",
+  });
   if (decided.identity.startedPrivate) {
     const t = translatorFor(ctx, decided.identity);
     await ctx.api
-      .sendMessage(Number(decided.identity.platformUserId), t(approve ? "link.you_were_linked" : "link.you_were_rejected", { name: decided.member.fullName }), {
-        parse_mode: "HTML",
-      })
+      .sendMessage(
+        Number(decided.identity.platformUserId),
+        t(approve ? "link.you_were_linked" : "link.you_were_rejected", { name: decided.member.fullName }),
+        {
+          parse_mode: "HTML",
+        },
+      )
       .catch((error: unknown) => ctx.log.warn({ err: error }, "could not tell the member about the decision"));
   }
 }
@@ -182,5 +188,7 @@ async function onDirectLink(ctx: ChiboContext, memberId: string, identityId: str
   if (!member || member.cellId !== cell.id) throw new DomainError("errors.not_secretary");
   const { identity } = await linkIdentity(ctx.deps.db, ctx.actor, identityId, memberId);
   await ctx.answerCallbackQuery();
-  await ctx.editMessageText(ctx.t("link.approved", { account: identity.displayName, name: member.fullName }), { parse_mode: "HTML" });
+  await ctx.editMessageText(ctx.t("link.approved", { account: identity.displayName, name: member.fullName }), {
+    parse_mode: "HTML",
+  });
 }

@@ -111,7 +111,8 @@ async function downloadFile(ctx: ChiboContext, fileId: string): Promise<Uint8Arr
 async function previewImport(ctx: ChiboContext, parsed: RosterParseResult) {
   const cell = await requireManagedCell(ctx);
   if (parsed.fatal) {
-    const columns = parsed.fatal.code === "missing_columns" ? parsed.fatal.columns.map((c) => ctx.t(`roster.column.${c}`)).join(", ") : "";
+    const columns =
+      parsed.fatal.code === "missing_columns" ? parsed.fatal.columns.map((c) => ctx.t(`roster.column.${c}`)).join(", ") : "";
     const limit = parsed.fatal.code === "too_many_rows" ? parsed.fatal.limit : 0;
     return ctx.reply(ctx.t(`roster.fatal.${parsed.fatal.code}`, { columns, limit }), { parse_mode: "HTML" });
   }

@@ -28,7 +28,9 @@ export function setupFeature(): Composer<BotContext> {
     if (ctx.binding?.cell) {
       if (!code) throw new DomainError("setup.already_bound_named", { name: ctx.binding.cell.name });
       const joined = await joinCommittee(ctx.deps.db, ctx.actor, ctx.binding.cell.id, code, ctx.deps.now());
-      return ctx.reply(ctx.t("setup.joined", { cell: joined.cell.name, committee: joined.committee.name }), { parse_mode: "HTML" });
+      return ctx.reply(ctx.t("setup.joined", { cell: joined.cell.name, committee: joined.committee.name }), {
+        parse_mode: "HTML",
+      });
     }
     if (code) await findValidInvite(ctx.deps.db, code, ctx.deps.now());
     await ctx.conversation.enter(SETUP, code);
@@ -127,7 +129,10 @@ async function askType(conversation: SetupConversation, ctx: ChiboContext): Prom
 
 async function askConfirmation(conversation: SetupConversation, ctx: ChiboContext, name: string, type: CellType) {
   const keyboard = new InlineKeyboard().text(ctx.t("common.confirm"), callbackData(SETUP, "ok")).add(...cancelButton(ctx));
-  await ctx.reply(ctx.t("setup.confirm", { name, type: ctx.t(`cell_type.${type}`) }), { parse_mode: "HTML", reply_markup: keyboard });
+  await ctx.reply(ctx.t("setup.confirm", { name, type: ctx.t(`cell_type.${type}`) }), {
+    parse_mode: "HTML",
+    reply_markup: keyboard,
+  });
   for (;;) {
     const answer = await nextAnswer(conversation, ctx);
     if (answer.cancelled) return false;

@@ -22,7 +22,10 @@ async function claim(user: FakeUser, name: string) {
 }
 
 async function linkedMemberOf(user: FakeUser) {
-  const identity = await h.db.platformIdentity.findFirstOrThrow({ where: { platformUserId: String(user.id) }, include: { member: true } });
+  const identity = await h.db.platformIdentity.findFirstOrThrow({
+    where: { platformUserId: String(user.id) },
+    include: { member: true },
+  });
   return identity.member;
 }
 
@@ -77,7 +80,13 @@ describe("members link their Telegram account to the roster", () => {
     const { secretary: quietSecretary, group: quietGroup } = await setUpCell(h, { title: "Chi bộ khối 12" });
     const member = await groupMember(h, quietGroup);
     await h.db.member.create({
-      data: { cellId: (await h.db.chatBinding.findFirstOrThrow({ where: { chatId: String(quietGroup.id) } })).cellId!, fullName: "Đỗ Văn Xa", nameKey: "đỗ văn xa", searchKey: "do van xa", status: "official" },
+      data: {
+        cellId: (await h.db.chatBinding.findFirstOrThrow({ where: { chatId: String(quietGroup.id) } })).cellId!,
+        fullName: "Đỗ Văn Xa",
+        nameKey: "đỗ văn xa",
+        searchKey: "do van xa",
+        status: "official",
+      },
     });
     await h.fake.sendText(member, quietGroup, "/iam do van xa");
     await h.fake.pressButton(member, quietGroup, last(h, quietGroup).message_id, dataStartsWith("lk:c:"));

@@ -51,7 +51,11 @@ describe("the secretary manages members in the private chat", () => {
     await h.fake.sendText(secretary, "private", "Tổ 3", { replyTo: last(h, secretary).message_id });
     expect(last(h, secretary).text).toContain("Tổ đảng: Tổ 3");
     const audits = await h.db.auditLog.findMany({ where: { entityId: member.id, action: "update" }, orderBy: { at: "asc" } });
-    expect(audits.map((a) => JSON.parse(a.after!))).toEqual([{ status: "official" }, { role: "committee_member" }, { group: "Tổ 3" }]);
+    expect(audits.map((a) => JSON.parse(a.after!))).toEqual([
+      { status: "official" },
+      { role: "committee_member" },
+      { group: "Tổ 3" },
+    ]);
     const identity = await h.db.platformIdentity.findFirstOrThrow({ where: { platformUserId: String(secretary.id) } });
     expect(audits.every((a) => a.actorId === identity.id)).toBe(true);
   });
@@ -64,7 +68,10 @@ describe("the secretary manages members in the private chat", () => {
     expect(last(h, secretary).text).toContain("Ngày không hợp lệ");
     await h.fake.sendText(secretary, "private", "01/03/2026", { replyTo: prompt.message_id });
     expect(last(h, secretary).text).toContain("miễn sinh hoạt (từ 2026-03-01)");
-    expect(await h.db.member.findUniqueOrThrow({ where: { id: member.id } })).toMatchObject({ membership: "exempt", exemptSince: "2026-03-01" });
+    expect(await h.db.member.findUniqueOrThrow({ where: { id: member.id } })).toMatchObject({
+      membership: "exempt",
+      exemptSince: "2026-03-01",
+    });
   });
 
   it("records a temporary transfer out and a return", async () => {

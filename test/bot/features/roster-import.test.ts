@@ -1,3 +1,4 @@
+import ExcelJS from "exceljs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { dataStartsWith, fixture, importRoster, last, openPrivateChat, setUpCell, wardFixture } from "../../support/builders.js";
 import { startHarness, type Harness } from "../../support/harness.js";
@@ -19,7 +20,11 @@ const HEADER = "STT,Họ và tên,Năm sinh,Giới tính,Loại đảng viên,Mi
 describe("importing the roster in the private chat", () => {
   it("previews the 135-member spreadsheet exactly, saves only after confirmation", async () => {
     const { secretary, cell } = await secretaryReady();
-    await h.fake.sendDocument(secretary, "private", { fileName: "cell-01.csv", mimeType: "text/csv", content: fixture("cell-01.csv") });
+    await h.fake.sendDocument(secretary, "private", {
+      fileName: "cell-01.csv",
+      mimeType: "text/csv",
+      content: fixture("cell-01.csv"),
+    });
     const preview = last(h, secretary).text;
     const expected = wardFixture().cells[0]!;
     expect(preview).toContain(`Đọc được ${expected.members} đảng viên`);
@@ -65,7 +70,13 @@ describe("importing the roster in the private chat", () => {
 
   it("lists problems by row and keeps the good rows", async () => {
     const { secretary } = await secretaryReady();
-    const csv = [HEADER, "1,Nguyễn Văn An,1960,Nam,Chính thức,,Đảng viên,Tổ 1", "2,,1970,Nam,Chính thức,,,", "3,Lê Thị Bé,1980,Nữ,Cảm tình,,,", "4,Nguyễn Văn An,1961,Nam,Chính thức,,,"].join("\n");
+    const csv = [
+      HEADER,
+      "1,Nguyễn Văn An,1960,Nam,Chính thức,,Đảng viên,Tổ 1",
+      "2,,1970,Nam,Chính thức,,,",
+      "3,Lê Thị Bé,1980,Nữ,Cảm tình,,,",
+      "4,Nguyễn Văn An,1961,Nam,Chính thức,,,",
+    ].join("\n");
     await h.fake.sendDocument(secretary, "private", { fileName: "r.csv", mimeType: "text/csv", content: csv });
     const preview = last(h, secretary).text;
     expect(preview).toContain("Dòng 3: thiếu họ tên");
@@ -88,7 +99,11 @@ describe("importing the roster in the private chat", () => {
     await h.fake.sendDocument(secretary, "private", { fileName: "photo.png", mimeType: "image/png", content: png });
     expect(last(h, secretary).text).toContain("không phải danh sách");
     const rows = Array.from({ length: 5000 }, (_, i) => `${i + 1},Người Thứ ${i + 1},1970,Nam,Chính thức,,,`);
-    await h.fake.sendDocument(secretary, "private", { fileName: "big.csv", mimeType: "text/csv", content: [HEADER, ...rows].join("\n") });
+    await h.fake.sendDocument(secretary, "private", {
+      fileName: "big.csv",
+      mimeType: "text/csv",
+      content: [HEADER, ...rows].join("\n"),
+    });
     expect(last(h, secretary).text).toContain("quá nhiều dòng");
     expect(await h.db.member.count()).toBe(0);
   });
@@ -97,9 +112,14 @@ describe("importing the roster in the private chat", () => {
     const { secretary } = await secretaryReady();
     await h.fake.sendText(secretary, "private", "/import");
     const prompt = last(h, secretary);
-    await h.fake.sendText(secretary, "private", "Nguyễn Văn An, 1960, Nam, Chính thức, x, Đảng viên, Tổ 1\nTrần Thị Bình, 1975, Nữ, Dự bị", {
-      replyTo: prompt.message_id,
-    });
+    await h.fake.sendText(
+      secretary,
+      "private",
+      "Nguyễn Văn An, 1960, Nam, Chính thức, x, Đảng viên, Tổ 1\nTrần Thị Bình, 1975, Nữ, Dự bị",
+      {
+        replyTo: prompt.message_id,
+      },
+    );
     expect(last(h, secretary).text).toContain("Đọc được 2 đảng viên");
     await h.fake.pressButton(secretary, "private", last(h, secretary).message_id, dataStartsWith("imp:ok:"));
     expect(await h.db.member.count()).toBe(2);
@@ -112,5 +132,24 @@ describe("importing the roster in the private chat", () => {
     await h.fake.sendDocument(member, "private", { fileName: "r.csv", mimeType: "text/csv", content: fixture("cell-14.csv") });
     expect(last(h, member).text).toContain("Chỉ bí thư hoặc phó bí thư");
     expect(await h.db.member.count()).toBe(0);
+  });
+
+  it("reads an Excel workbook the same way as the CSV export", async () => {
+    const { secretary } = await secretaryReady();
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet("Danh sách");
+    sheet.addRow(["DANH SÁCH ĐẢNG VIÊN CHI BỘ TRƯỜNG MẦM NON 02/9"]);
+    const lines = fixture("cell-02.csv").toString("utf8").replace(/^\uFEFF/, "").trim().split(/\r?\n/);
+    for (const line of lines) sheet.addRow(line.split(",").map((cell) => (/^\d+$/.test(cell) ? Number(cell) : cell)));
+    const content = Buffer.from(await workbook.xlsx.writeBuffer());
+    await h.fake.sendDocument(secretary, "private", {
+      fileName: "danh-sach.xlsx",
+      mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      content,
+    });
+    const expected = wardFixture().cells[1]!;
+    expect(last(h, secretary).text).toContain(`Đọc được ${expected.members} đảng viên: ${expected.members - expected.probationary} chính thức, ${expected.probationary} dự bị`);
+    await h.fake.pressButton(secretary, "private", last(h, secretary).message_id, dataStartsWith("imp:ok:"));
+    expect(await h.db.member.count()).toBe(expected.members);
   });
 });

@@ -11,7 +11,12 @@ afterEach(async () => h.stop());
 describe("/setup: a group becomes a cell", () => {
   it("makes the admin who confirms the name and type the cell's secretary", async () => {
     const { cell, group, secretary } = await setUpCell(h, { title: "Chi bộ khối 7+10", type: "residential" });
-    expect(cell).toMatchObject({ name: "Chi bộ khối 7+10", type: "residential", timeZone: "Asia/Ho_Chi_Minh", committeeId: null });
+    expect(cell).toMatchObject({
+      name: "Chi bộ khối 7+10",
+      type: "residential",
+      timeZone: "Asia/Ho_Chi_Minh",
+      committeeId: null,
+    });
     expect(last(h, group).text).toContain("Đã lập Chi bộ khối 7+10");
     const identity = await h.db.platformIdentity.findFirstOrThrow({ where: { platformUserId: String(secretary.id) } });
     const manager = await h.db.cellManager.findFirstOrThrow({ where: { cellId: cell.id } });
@@ -89,5 +94,18 @@ describe("/setup survives a restart", () => {
     expect(last(h, group).text).toContain("Các lệnh");
     await h.fake.pressButton(first, group, firstQuestion.message_id, byData("setup:title"));
     expect(last(h, group).text).toContain("bước 2/3");
+  });
+});
+
+describe("flood limits inside conversations", () => {
+  it("waits out a 429 from Telegram in the middle of /setup and carries on", async () => {
+    const admin = h.fake.user();
+    const group = h.fake.createGroup({ title: "Chi bộ khối 11", creator: admin });
+    await h.fake.sendText(admin, group, "/setup");
+    h.fake.failNext("sendMessage", { error_code: 429, description: "Too Many Requests: retry after 1", retry_after: 1 });
+    await h.fake.pressButton(admin, group, last(h, group).message_id, byData("setup:title"));
+    expect(last(h, group).text).toContain("bước 2/3");
+    const sends = h.fake.callsTo("sendMessage").filter((call) => call.params.chat_id === group.id);
+    expect(sends.filter((call) => call.error_code === 429)).toHaveLength(1);
   });
 });

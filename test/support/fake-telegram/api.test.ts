@@ -50,8 +50,14 @@ describe("HTTP surface and error shapes", () => {
   });
 
   it("unknown method answers HTTP 404 Not Found; method names are case-insensitive", async () => {
-    expect(await raw(`/bot${fake.token}/sendMesage`)).toEqual({ status: 404, body: { ok: false, error_code: 404, description: "Not Found" } });
-    expect((await raw(`/bot${fake.token}/GETME`)).body).toMatchObject({ ok: true, result: { id: 999000, username: "chibo_test_bot", is_bot: true } });
+    expect(await raw(`/bot${fake.token}/sendMesage`)).toEqual({
+      status: 404,
+      body: { ok: false, error_code: 404, description: "Not Found" },
+    });
+    expect((await raw(`/bot${fake.token}/GETME`)).body).toMatchObject({
+      ok: true,
+      result: { id: 999000, username: "chibo_test_bot", is_bot: true },
+    });
   });
 
   it("accepts parameters from the query string, urlencoded and JSON bodies", async () => {
@@ -60,7 +66,11 @@ describe("HTTP surface and error shapes", () => {
     const form = await raw(`/bot${fake.token}/sendMessage`, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ chat_id: String(u.id), text: "from form", reply_markup: JSON.stringify({ inline_keyboard: [[{ text: "A", callback_data: "a" }]] }) }),
+      body: new URLSearchParams({
+        chat_id: String(u.id),
+        text: "from form",
+        reply_markup: JSON.stringify({ inline_keyboard: [[{ text: "A", callback_data: "a" }]] }),
+      }),
     });
     const json = await raw(`/bot${fake.token}/sendMessage`, {
       method: "POST",
@@ -88,26 +98,67 @@ describe("HTTP surface and error shapes", () => {
     const nested = await errorOf(
       api.sendMessage(u.id, "x", { reply_markup: { inline_keyboard: [[{ text: "A", callback_data: 5 as unknown as string }]] } }),
     );
-    expect(nested.description).toBe('Bad Request: invalid parameter "reply_markup": inline_keyboard[0][0].callback_data: expected String, got Integer 5');
-    const scope = await errorOf(api.setMyCommands([{ command: "a", description: "b" }], { scope: { type: "everyone" } as never }));
-    expect(scope.description).toMatch(/^Bad Request: invalid parameter "scope": type: BotCommandScope type must be one of "default", .*"chat_member", got String "everyone"$/);
+    expect(nested.description).toBe(
+      'Bad Request: invalid parameter "reply_markup": inline_keyboard[0][0].callback_data: expected String, got Integer 5',
+    );
+    const scope = await errorOf(
+      api.setMyCommands([{ command: "a", description: "b" }], { scope: { type: "everyone" } as never }),
+    );
+    expect(scope.description).toMatch(
+      /^Bad Request: invalid parameter "scope": type: BotCommandScope type must be one of "default", .*"chat_member", got String "everyone"$/,
+    );
   });
 
   it("unknown chats are 400 'chat not found'", async () => {
-    await expect(api.sendMessage(123_456_789, "x")).rejects.toMatchObject({ error_code: 400, description: "Bad Request: chat not found" });
+    await expect(api.sendMessage(123_456_789, "x")).rejects.toMatchObject({
+      error_code: 400,
+      description: "Bad Request: chat not found",
+    });
     await expect(api.sendMessage(-100_999, "x")).rejects.toMatchObject({ description: "Bad Request: chat not found" });
+  });
+
+  it("multipart/form-data with a standard FormData upload (file part named like the parameter) works", async () => {
+    const u = await startedUser();
+    const form = new FormData();
+    form.append("chat_id", String(u.id));
+    form.append("caption", "Biên bản");
+    form.append("document", new Blob([Buffer.from("xyz")]), "bien-ban.docx");
+    const res = await raw(`/bot${fake.token}/sendDocument`, { method: "POST", body: form });
+    expect(res.status).toBe(200);
+    expect(res.body["result"]).toMatchObject({
+      caption: "Biên bản",
+      document: {
+        file_name: "bien-ban.docx",
+        mime_type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        file_size: 3,
+      },
+    });
+  });
+
+  it("after leaveChat the bot's sends to that group are 403", async () => {
+    const group = fake.createGroup({ title: "G", creator: fake.user() });
+    await api.leaveChat(group.id);
+    await expect(api.sendMessage(group.id, "x")).rejects.toMatchObject({
+      error_code: 403,
+      description: "Forbidden: bot is not a member of the group chat",
+    });
   });
 
   it("a blocked bot gets 403 'bot was blocked by the user'", async () => {
     const u = await startedUser();
     fake.blockBot(u);
-    await expect(api.sendMessage(u.id, "x")).rejects.toMatchObject({ error_code: 403, description: "Forbidden: bot was blocked by the user" });
+    await expect(api.sendMessage(u.id, "x")).rejects.toMatchObject({
+      error_code: 403,
+      description: "Forbidden: bot was blocked by the user",
+    });
   });
 
   it("methods without simulation validate, then answer true (True-returning) or 501 (object-returning)", async () => {
     const group = fake.createGroup({ title: "G", creator: fake.user() });
     await expect(api.setChatTitle(group.id, "New")).resolves.toBe(true);
-    await expect(errorOf(api.raw.setChatTitle({ title: "x" } as never))).resolves.toMatchObject({ description: "Bad Request: chat_id is empty" });
+    await expect(errorOf(api.raw.setChatTitle({ title: "x" } as never))).resolves.toMatchObject({
+      description: "Bad Request: chat_id is empty",
+    });
     const err = await errorOf(api.getStarTransactions());
     expect(err.error_code).toBe(501);
     expect(err.description).toContain("getStarTransactions");
@@ -153,7 +204,9 @@ describe("messages, edits and limits", () => {
     await api.deleteMessage(u.id, sent.message_id);
     expect(fake.messages(u)).toEqual([]);
     expect(fake.messages(u, { includeDeleted: true })[0]).toMatchObject({ text: "temp", deleted: true });
-    await expect(api.deleteMessage(u.id, sent.message_id)).rejects.toMatchObject({ description: "Bad Request: message to delete not found" });
+    await expect(api.deleteMessage(u.id, sent.message_id)).rejects.toMatchObject({
+      description: "Bad Request: message to delete not found",
+    });
   });
 
   it("captions are limited to 1024 characters", async () => {
@@ -162,7 +215,9 @@ describe("messages, edits and limits", () => {
     await expect(api.sendDocument(u.id, doc, { caption: "c".repeat(1025) })).rejects.toMatchObject({
       description: "Bad Request: message caption is too long",
     });
-    await expect(api.sendDocument(u.id, new InputFile(Buffer.from("x"), "a.txt"), { caption: "c".repeat(1024) })).resolves.toBeDefined();
+    await expect(
+      api.sendDocument(u.id, new InputFile(Buffer.from("x"), "a.txt"), { caption: "c".repeat(1024) }),
+    ).resolves.toBeDefined();
   });
 
   it("sendDocument by file_id reuses the stored file; an unknown file_id is rejected", async () => {
@@ -171,7 +226,9 @@ describe("messages, edits and limits", () => {
     const again = await api.sendDocument(u.id, first.document.file_id);
     expect(again.document.file_id).toBe(first.document.file_id);
     expect(fake.lastMessage(u)?.document?.bytes.toString()).toBe("abc");
-    await expect(api.sendDocument(u.id, "nope")).rejects.toMatchObject({ description: "Bad Request: wrong file identifier/HTTP URL specified" });
+    await expect(api.sendDocument(u.id, "nope")).rejects.toMatchObject({
+      description: "Bad Request: wrong file identifier/HTTP URL specified",
+    });
   });
 
   it("sendPhoto reads PNG dimensions and rejects non-images", async () => {
@@ -191,9 +248,13 @@ describe("messages, edits and limits", () => {
     const u = await startedUser();
     const send = (inline_keyboard: unknown): Promise<GrammyError> =>
       errorOf(api.sendMessage(u.id, "x", { reply_markup: { inline_keyboard } as never }));
-    expect((await send([[{ text: "A" }]])).description).toBe("Bad Request: can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard");
+    expect((await send([[{ text: "A" }]])).description).toBe(
+      "Bad Request: can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard",
+    );
     expect((await send([[{ text: "A", callback_data: "" }]])).description).toBe("Bad Request: BUTTON_DATA_INVALID");
-    const many = Array.from({ length: 11 }, (_, r) => Array.from({ length: 10 }, (_, c) => ({ text: `${r}.${c}`, callback_data: "d" })));
+    const many = Array.from({ length: 11 }, (_, r) =>
+      Array.from({ length: 10 }, (_, c) => ({ text: `${r}.${c}`, callback_data: "d" })),
+    );
     expect((await send(many)).description).toBe("Bad Request: reply markup is too long");
   });
 
@@ -205,6 +266,9 @@ describe("messages, edits and limits", () => {
     const sent = await api.sendMessage(u.id, "q", { reply_markup: new InlineKeyboard().text("A", "a") });
     const pressing = fake.pressButton(u, "private", sent.message_id, "A");
     const [update] = await api.getUpdates({ timeout: 0 });
+    await expect(api.answerCallbackQuery(update?.callback_query?.id ?? "", { text: "x".repeat(201) })).rejects.toMatchObject({
+      description: "Bad Request: MESSAGE_TOO_LONG",
+    });
     expect(update?.callback_query).toMatchObject({ data: "a", from: { id: u.id }, message: { message_id: sent.message_id } });
     clock += 15 * 60 * 1000 + 1;
     await expect(api.answerCallbackQuery(update?.callback_query?.id ?? "")).rejects.toMatchObject({ description: expected });
@@ -231,7 +295,11 @@ describe("messages, edits and limits", () => {
     const users = [await startedUser(), await startedUser(), await startedUser(), await startedUser()];
     for (const u of users.slice(0, 3)) await api.sendMessage(u.id, "hi");
     const err = await errorOf(api.sendMessage(users[3]?.id ?? 0, "hi"));
-    expect(err).toMatchObject({ error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } });
+    expect(err).toMatchObject({
+      error_code: 429,
+      description: "Too Many Requests: retry after 1",
+      parameters: { retry_after: 1 },
+    });
     clock += 1000;
     await expect(api.sendMessage(users[3]?.id ?? 0, "hi")).resolves.toBeDefined();
     expect(fake.stats).toEqual({ sent: 4, edits: 0, rateLimited: 1 });
@@ -269,9 +337,18 @@ describe("messages, edits and limits", () => {
 
   it("records every call with decoded params (multipart JSON fields parsed, files summarised)", async () => {
     const u = await startedUser();
-    await api.sendDocument(u.id, new InputFile(Buffer.from("12345"), "r.txt"), { reply_markup: new InlineKeyboard().text("A", "a") });
+    await api.sendDocument(u.id, new InputFile(Buffer.from("12345"), "r.txt"), {
+      reply_markup: new InlineKeyboard().text("A", "a"),
+    });
     const call = fake.callsTo("sendDocument")[0];
-    expect(call).toMatchObject({ ok: true, params: { chat_id: u.id, document: { file: "r.txt", size: 5 }, reply_markup: { inline_keyboard: [[{ text: "A", callback_data: "a" }]] } } });
+    expect(call).toMatchObject({
+      ok: true,
+      params: {
+        chat_id: u.id,
+        document: { file: "r.txt", size: 5 },
+        reply_markup: { inline_keyboard: [[{ text: "A", callback_data: "a" }]] },
+      },
+    });
     expect(call?.time).toBe(clock);
   });
 
@@ -290,7 +367,9 @@ describe("messages, edits and limits", () => {
   it("sendChatAction validates the action", async () => {
     const u = await startedUser();
     await expect(api.sendChatAction(u.id, "typing")).resolves.toBe(true);
-    await expect(api.sendChatAction(u.id, "dancing" as never)).rejects.toMatchObject({ description: "Bad Request: wrong parameter action in request" });
+    await expect(api.sendChatAction(u.id, "dancing" as never)).rejects.toMatchObject({
+      description: "Bad Request: wrong parameter action in request",
+    });
   });
 
   it("descriptions and menu button are stored", async () => {

@@ -91,7 +91,10 @@ export class UpdateHub {
 
   // ------------------------------------------------------------- long polling
 
-  getUpdates(params: { offset?: number; limit?: number; timeout?: number; allowed_updates?: string[] }, signal: AbortSignal): Promise<Update[]> {
+  getUpdates(
+    params: { offset?: number; limit?: number; timeout?: number; allowed_updates?: string[] },
+    signal: AbortSignal,
+  ): Promise<Update[]> {
     if (this.webhookState !== undefined) {
       throw conflict("can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first");
     }
@@ -118,7 +121,8 @@ export class UpdateHub {
   private confirm(offset: number): void {
     if (offset < 0) {
       const keep = this.queue.slice(offset);
-      for (const p of this.queue.slice(0, this.queue.length + offset)) p.settle({ handled: false, reason: "forgotten (negative getUpdates offset)" });
+      const forgotten = this.queue.slice(0, this.queue.length + offset);
+      for (const p of forgotten) p.settle({ handled: false, reason: "forgotten (negative getUpdates offset)" });
       this.queue = keep;
       return;
     }
@@ -235,7 +239,15 @@ export class UpdateHub {
 }
 
 function statusText(status: number): string {
-  const texts: Record<number, string> = { 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable" };
+  const texts: Record<number, string> = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+  };
   return texts[status] ?? "";
 }
 

@@ -29,7 +29,17 @@ import type {
   UserDocument,
   WebhookDeliveryRecord,
 } from "./types.js";
-import { chatObject, isInlineKeyboard, messageObject, recordedMessage, userObject, type ChatRecord, type FileRecord, type MemberStatus, type StoredMessage } from "./world.js";
+import {
+  chatObject,
+  isInlineKeyboard,
+  messageObject,
+  recordedMessage,
+  userObject,
+  type ChatRecord,
+  type FileRecord,
+  type MemberStatus,
+  type StoredMessage,
+} from "./world.js";
 import { mimeTypeFor } from "./media.js";
 
 const DEFAULT_TOKEN = "123456:TEST-TOKEN";
@@ -70,7 +80,6 @@ export class FakeTelegram {
 
   /** Starts a server on 127.0.0.1 with a random port. */
   static async start(opts: FakeTelegramOptions = {}): Promise<FakeTelegram> {
-    let dispatcher: ApiDispatcher | undefined;
     const sim = new Simulation({
       token: opts.token ?? DEFAULT_TOKEN,
       bot: opts.bot ?? DEFAULT_BOT,
@@ -81,10 +90,10 @@ export class FakeTelegram {
       webhookRetries: opts.webhookRetries ?? 3,
       webhookRetryDelayMs: opts.webhookRetryDelayMs ?? 20,
       onWebhookReply: async (method, params) => {
-        await dispatcher?.call(method, { params, files: new Map() }, new AbortController().signal);
+        await dispatcher.call(method, { params, files: new Map() }, new AbortController().signal);
       },
     });
-    dispatcher = new ApiDispatcher(sim, loadSpecTable());
+    const dispatcher = new ApiDispatcher(sim, loadSpecTable());
     const front = new HttpFront(sim, dispatcher, sim.opts.token);
     const port = await front.listen();
     return new FakeTelegram(sim, front, port, opts.deliveryTimeoutMs ?? 10_000);
@@ -116,7 +125,9 @@ export class FakeTelegram {
     for (const u of opts.members ?? []) this.setStatus(chat, u, "member");
     chat.botStatus = opts.botIsAdmin === true ? "administrator" : "member";
     if (opts.announceBotAdded === true) {
-      this.track(this.deliver("my_chat_member", this.memberUpdate(chat, opts.creator, this.sim.world.botUser(), "left", chat.botStatus)));
+      this.track(
+        this.deliver("my_chat_member", this.memberUpdate(chat, opts.creator, this.sim.world.botUser(), "left", chat.botStatus)),
+      );
     }
     return new GroupHandle(chat.id, type, opts.title);
   }
@@ -147,7 +158,10 @@ export class FakeTelegram {
   async setAdmin(chat: FakeChat, user: FakeUser, isAdmin: boolean): Promise<DeliveryResult> {
     const record = this.group(chat);
     const old = record.members.get(user.id) ?? "left";
-    if (old === "creator") throw new Error(`fake-telegram: ${user.first_name} created "${record.title ?? ""}" and can't be ${isAdmin ? "promoted" : "demoted"}`);
+    if (old === "creator")
+      throw new Error(
+        `fake-telegram: ${user.first_name} created "${record.title ?? ""}" and can't be ${isAdmin ? "promoted" : "demoted"}`,
+      );
     const status: MemberStatus = isAdmin ? "administrator" : "member";
     this.setStatus(record, user, status);
     return this.deliver("chat_member", this.memberUpdate(record, this.creatorOf(record), userObject(user), old, status));
@@ -158,7 +172,10 @@ export class FakeTelegram {
     const record = this.group(chat);
     const old = record.botStatus;
     record.botStatus = isAdmin ? "administrator" : "member";
-    return this.deliver("my_chat_member", this.memberUpdate(record, this.creatorOf(record), this.sim.world.botUser(), old, record.botStatus));
+    return this.deliver(
+      "my_chat_member",
+      this.memberUpdate(record, this.creatorOf(record), this.sim.world.botUser(), old, record.botStatus),
+    );
   }
 
   /** Kicks the bot: it gets my_chat_member, then its sends there fail with 403. */
@@ -166,7 +183,10 @@ export class FakeTelegram {
     const record = this.group(chat);
     const old = record.botStatus;
     record.botStatus = "kicked";
-    return this.deliver("my_chat_member", this.memberUpdate(record, this.creatorOf(record), this.sim.world.botUser(), old, "kicked"));
+    return this.deliver(
+      "my_chat_member",
+      this.memberUpdate(record, this.creatorOf(record), this.sim.world.botUser(), old, "kicked"),
+    );
   }
 
   /** Upgrades a basic group; returns the new id. The old id then answers 400 with migrate_to_chat_id. */
@@ -200,14 +220,19 @@ export class FakeTelegram {
   /** A user sends a text; resolves once the bot has handled the update (or it was not delivered). */
   async sendText(from: FakeUser, chat: ChatTarget, text: string, opts: SendTextOptions = {}): Promise<DeliveryResult> {
     if (text.trim() === "") throw new Error("fake-telegram: Telegram clients can't send an empty message");
-    return this.deliverMessage(this.userMessage(from, chat, { kind: "text", text, ...(opts.replyTo === undefined ? {} : { replyTo: opts.replyTo }) }));
+    return this.deliverMessage(
+      this.userMessage(from, chat, { kind: "text", text, ...(opts.replyTo === undefined ? {} : { replyTo: opts.replyTo }) }),
+    );
   }
 
   /** A user uploads a document; the bot can getFile + download its exact bytes. */
   async sendDocument(from: FakeUser, chat: ChatTarget, doc: UserDocument): Promise<DeliveryResult> {
     const data = typeof doc.content === "string" ? Buffer.from(doc.content, "utf8") : Buffer.from(doc.content);
     const mime = doc.mimeType === "" ? mimeTypeFor(doc.fileName) : doc.mimeType;
-    const file = this.sim.world.storeFile("document", data, { file_name: doc.fileName, ...(mime === undefined ? {} : { mime_type: mime }) });
+    const file = this.sim.world.storeFile("document", data, {
+      file_name: doc.fileName,
+      ...(mime === undefined ? {} : { mime_type: mime }),
+    });
     const content: UserContent = { kind: "document", text: doc.caption ?? "", file };
     if (doc.replyTo !== undefined) content.replyTo = doc.replyTo;
     return this.deliverMessage(this.userMessage(from, chat, content));
@@ -218,16 +243,29 @@ export class FakeTelegram {
    * the message's CURRENT keyboard. Resolves after the bot handled the callback query,
    * with what it answered via answerCallbackQuery.
    */
-  pressButton(from: FakeUser, chat: ChatTarget, messageId: number, button: string | ((b: PressableButton) => boolean)): Promise<PressResult>;
-  pressButton(from: FakeUser, chat: ChatTarget, messageId: number, button: (b: InlineKeyboardButton) => boolean): Promise<PressResult>;
+  pressButton(
+    from: FakeUser,
+    chat: ChatTarget,
+    messageId: number,
+    button: string | ((b: PressableButton) => boolean),
+  ): Promise<PressResult>;
+  pressButton(
+    from: FakeUser,
+    chat: ChatTarget,
+    messageId: number,
+    button: (b: InlineKeyboardButton) => boolean,
+  ): Promise<PressResult>;
   async pressButton(from: FakeUser, chat: ChatTarget, messageId: number, button: ButtonMatcher): Promise<PressResult> {
     const record = this.chatFor(from, chat, false);
     const message = this.sim.world.findMessage(record, messageId);
-    if (message === undefined || !message.fromBot) throw new Error(`fake-telegram: no bot message ${messageId} in chat ${record.id}`);
+    if (message === undefined || !message.fromBot)
+      throw new Error(`fake-telegram: no bot message ${messageId} in chat ${record.id}`);
     const found = findButton(message, button);
     const data = found["callback_data"];
     if (typeof data !== "string") {
-      throw new Error(`fake-telegram: button "${String(found["text"])}" has no callback_data (${JSON.stringify(found)}); pressing it sends no update`);
+      throw new Error(
+        `fake-telegram: button "${String(found["text"])}" has no callback_data (${JSON.stringify(found)}); pressing it sends no update`,
+      );
     }
     const query = this.sim.newCallbackQuery();
     const payload = {
@@ -378,7 +416,9 @@ export class FakeTelegram {
     const group = this.group(chat);
     const status = group.members.get(from.id) ?? "left";
     if (status !== "creator" && status !== "administrator" && status !== "member") {
-      throw new Error(`fake-telegram: ${from.first_name} (${from.id}) is not a member of "${group.title ?? ""}" (status ${status}); use addUserToGroup first`);
+      throw new Error(
+        `fake-telegram: ${from.first_name} (${from.id}) is not a member of "${group.title ?? ""}" (status ${status}); use addUserToGroup first`,
+      );
     }
     return group;
   }
@@ -388,7 +428,8 @@ export class FakeTelegram {
     let reply_to: StoredMessage | undefined;
     if (content.replyTo !== undefined) {
       reply_to = this.sim.world.findMessage(record, content.replyTo);
-      if (reply_to === undefined) throw new Error(`fake-telegram: no message ${content.replyTo} to reply to in chat ${record.id}`);
+      if (reply_to === undefined)
+        throw new Error(`fake-telegram: no message ${content.replyTo} to reply to in chat ${record.id}`);
     }
     const formatted = { text: content.text, entities: detectEntities(content.text) };
     return this.sim.world.addMessage(record, {
@@ -413,7 +454,13 @@ export class FakeTelegram {
     });
   }
 
-  private memberUpdate(chat: ChatRecord, by: FakeUser, subject: User, oldStatus: MemberStatus, newStatus: MemberStatus): Record<string, unknown> {
+  private memberUpdate(
+    chat: ChatRecord,
+    by: FakeUser,
+    subject: User,
+    oldStatus: MemberStatus,
+    newStatus: MemberStatus,
+  ): Record<string, unknown> {
     return {
       chat: chatObject(chat),
       from: userObject(by),
@@ -462,8 +509,10 @@ export class FakeTelegram {
   private stuckMessage(type: string, updateId: number): string {
     const hook = this.sim.hub.webhook;
     let state: string;
-    if (hook !== undefined) state = `webhook ${hook.url} is set${hook.lastErrorMessage === undefined ? "" : ` (last error: ${hook.lastErrorMessage})`}`;
-    else if (this.sim.hub.isPolling) state = "a getUpdates request is waiting, but the bot never confirmed the update (is a handler stuck?)";
+    if (hook !== undefined)
+      state = `webhook ${hook.url} is set${hook.lastErrorMessage === undefined ? "" : ` (last error: ${hook.lastErrorMessage})`}`;
+    else if (this.sim.hub.isPolling)
+      state = "a getUpdates request is waiting, but the bot never confirmed the update (is a handler stuck?)";
     else state = "no webhook is set and no getUpdates request is pending: did you start the bot?";
     return `fake-telegram: ${type} update ${updateId} was not handled within ${this.deliveryTimeoutMs} ms; ${state}`;
   }

@@ -15,7 +15,9 @@ function parseError(src: string, strictAmpersand = true): string {
 
 describe("Telegram HTML parse mode", () => {
   it("turns supported tags into entities with UTF-16 offsets", () => {
-    const r = parseHtml('<b>Đảng</b> <i>viên</i> <u>u</u> <s>s</s> <tg-spoiler>x</tg-spoiler> <a href="https://t.me/x">link</a> 😀<code>c</code>');
+    const r = parseHtml(
+      '<b>Đảng</b> <i>viên</i> <u>u</u> <s>s</s> <tg-spoiler>x</tg-spoiler> <a href="https://t.me/x">link</a> 😀<code>c</code>',
+    );
     expect(r.text).toBe("Đảng viên u s x link 😀c");
     expect(r.entities).toEqual([
       { type: "bold", offset: 0, length: 4 },
@@ -30,7 +32,7 @@ describe("Telegram HTML parse mode", () => {
 
   it("accepts every alias and attribute form Telegram documents", () => {
     const r = parseHtml(
-      "<strong>a</strong><em>b</em><ins>c</ins><strike>d</strike><del>e</del><span class=\"tg-spoiler\">f</span>" +
+      '<strong>a</strong><em>b</em><ins>c</ins><strike>d</strike><del>e</del><span class="tg-spoiler">f</span>' +
         "<blockquote>g</blockquote><blockquote expandable>h</blockquote><tg-emoji emoji-id='5368324170671202286'>👍</tg-emoji>" +
         '<pre><code class="language-python">print(1)</code></pre><a href=tg://user?id=42>m</a><B>i</B>',
     );
@@ -49,6 +51,7 @@ describe("Telegram HTML parse mode", () => {
       "bold",
     ]);
     expect(r.entities.find((e) => e.type === "pre")).toMatchObject({ language: "python" });
+    expect(parseHtml("<pre><code>x</code></pre>").entities).toEqual([{ type: "pre", offset: 0, length: 1 }]);
   });
 
   it("decodes &lt; &gt; &amp; &quot; and numeric entities", () => {
@@ -56,7 +59,9 @@ describe("Telegram HTML parse mode", () => {
   });
 
   it("rejects unknown tags, with the byte offset", () => {
-    expect(parseError("Xin chào <script>")).toBe('Bad Request: can\'t parse entities: Unsupported start tag "script" at byte offset 10');
+    expect(parseError("Xin chào <script>")).toBe(
+      'Bad Request: can\'t parse entities: Unsupported start tag "script" at byte offset 10',
+    );
     expect(parseError("a <br/> b")).toMatch(/Unsupported start tag "br"/);
   });
 
@@ -67,13 +72,17 @@ describe("Telegram HTML parse mode", () => {
 
   it("rejects unclosed, mismatched and stray end tags", () => {
     expect(parseError("<b>bold")).toBe("Bad Request: can't parse entities: Can't find end tag corresponding to start tag \"b\"");
-    expect(parseError("<b><i>x</b></i>")).toBe('Bad Request: can\'t parse entities: Unmatched end tag at byte offset 7, expected "</i>", found "</b>"');
+    expect(parseError("<b><i>x</b></i>")).toBe(
+      'Bad Request: can\'t parse entities: Unmatched end tag at byte offset 7, expected "</i>", found "</b>"',
+    );
     expect(parseError("x</b>")).toBe("Bad Request: can't parse entities: Unexpected end tag at byte offset 1");
     expect(parseError("<a href='x")).toMatch(/Unclosed start tag/);
   });
 
   it("rejects a lone '&' (strict mode) and unknown named entities", () => {
-    expect(parseError("Tom & Jerry")).toBe('Bad Request: can\'t parse entities: Character "&" must be escaped as "&amp;" at byte offset 4');
+    expect(parseError("Tom & Jerry")).toBe(
+      'Bad Request: can\'t parse entities: Character "&" must be escaped as "&amp;" at byte offset 4',
+    );
     expect(parseError("&nbsp;")).toMatch(/Character "&" must be escaped/);
     expect(parseHtml("Tom & Jerry", { strictAmpersand: false }).text).toBe("Tom & Jerry");
   });

@@ -106,7 +106,8 @@ class HtmlParser {
     const nameMatch = /^[^\s>/]*/.exec(this.src.slice(this.pos));
     const name = (nameMatch?.[0] ?? "").toLowerCase();
     if (name === "") throw this.error(`Empty tag name at byte offset ${this.byteOffset(tagStart)}`);
-    if (!SUPPORTED_TAGS.has(name)) throw this.error(`Unsupported start tag "${name}" at byte offset ${this.byteOffset(tagStart)}`);
+    if (!SUPPORTED_TAGS.has(name))
+      throw this.error(`Unsupported start tag "${name}" at byte offset ${this.byteOffset(tagStart)}`);
     this.pos += name.length;
     const attributes = this.attributes(name, tagStart);
     this.checkStartTag(name, attributes, tagStart);
@@ -124,7 +125,9 @@ class HtmlParser {
       }
       const nameMatch = /^[A-Za-z0-9_-]+/.exec(this.src.slice(this.pos));
       if (nameMatch === null) {
-        throw this.error(`Expected equal sign in declaration of an attribute of the tag "${tagName}" at byte offset ${this.byteOffset(this.pos)}`);
+        throw this.error(
+          `Expected equal sign in declaration of an attribute of the tag "${tagName}" at byte offset ${this.byteOffset(this.pos)}`,
+        );
       }
       const attrName = nameMatch[0].toLowerCase();
       this.pos += attrName.length;
@@ -151,19 +154,27 @@ class HtmlParser {
 
   private checkStartTag(name: string, attributes: Map<string, string>, tagStart: number): void {
     const at = `at byte offset ${this.byteOffset(tagStart)}`;
-    if (name === "span" && attributes.get("class") !== "tg-spoiler") throw this.error(`Tag "span" must have class "tg-spoiler" ${at}`);
-    if (name === "tg-emoji" && !/^\d+$/.test(attributes.get("emoji-id") ?? "")) throw this.error(`Invalid custom emoji identifier specified ${at}`);
-    if (name === "tg-time" && !/^\d+$/.test(attributes.get("unix") ?? "")) throw this.error(`Tag "tg-time" must have a valid "unix" attribute ${at}`);
+    if (name === "span" && attributes.get("class") !== "tg-spoiler")
+      throw this.error(`Tag "span" must have class "tg-spoiler" ${at}`);
+    if (name === "tg-emoji" && !/^\d+$/.test(attributes.get("emoji-id") ?? ""))
+      throw this.error(`Invalid custom emoji identifier specified ${at}`);
+    if (name === "tg-time" && !/^\d+$/.test(attributes.get("unix") ?? ""))
+      throw this.error(`Tag "tg-time" must have a valid "unix" attribute ${at}`);
   }
 
   private endTag(tagStart: number): void {
     const close = this.src.indexOf(">", tagStart);
     if (close < 0) throw this.error(`Unclosed end tag at byte offset ${this.byteOffset(tagStart)}`);
-    const name = this.src.slice(tagStart + 2, close).trim().toLowerCase();
+    const name = this.src
+      .slice(tagStart + 2, close)
+      .trim()
+      .toLowerCase();
     const open = this.stack.at(-1);
     if (open === undefined) throw this.error(`Unexpected end tag at byte offset ${this.byteOffset(tagStart)}`);
     if (open.name !== name) {
-      throw this.error(`Unmatched end tag at byte offset ${this.byteOffset(tagStart)}, expected "</${open.name}>", found "</${name}>"`);
+      throw this.error(
+        `Unmatched end tag at byte offset ${this.byteOffset(tagStart)}, expected "</${open.name}>", found "</${name}>"`,
+      );
     }
     this.stack.pop();
     this.pos = close + 1;
@@ -174,12 +185,11 @@ class HtmlParser {
     const offset = tag.start;
     const length = this.out.length - tag.start;
     const parent = this.stack.at(-1);
-    if (tag.name === "code" && parent?.name === "pre") {
+    if (tag.name === "code" && parent?.name === "pre" && parent.start === tag.start) {
+      // <pre><code class="language-x">: one pre entity with a language, no separate code entity
       const lang = /^language-(.+)$/.exec(tag.attributes.get("class") ?? "")?.[1];
-      if (lang !== undefined && parent.start === tag.start) {
-        parent.language = lang;
-        return;
-      }
+      if (lang !== undefined) parent.language = lang;
+      return;
     }
     if (length === 0) return;
     const entity = entityFor(tag, offset, length);
@@ -196,7 +206,9 @@ function entityFor(tag: OpenTag, offset: number, length: number): MessageEntity 
     case "code":
       return { type: "code", offset, length };
     case "pre":
-      return tag.language === undefined ? { type: "pre", offset, length } : { type: "pre", offset, length, language: tag.language };
+      return tag.language === undefined
+        ? { type: "pre", offset, length }
+        : { type: "pre", offset, length, language: tag.language };
     case "blockquote":
       return { type: tag.attributes.has("expandable") ? "expandable_blockquote" : "blockquote", offset, length };
     case "tg-emoji":

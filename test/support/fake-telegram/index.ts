@@ -31,4 +31,5 @@ export { ApiError } from "./errors.js";
 export { parseHtml } from "./html.js";
 export { SIMULATED_METHODS } from "./server.js";
 export type * from "./types.js";
+export type { MemberStatus } from "./world.js";
 export { runPolling, runWebhook, type RunningBot, type RunningWebhook } from "./harness.js";

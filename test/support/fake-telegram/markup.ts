@@ -25,9 +25,12 @@ function checkButton(button: Record<string, unknown>): void {
     throw badRequest("can't parse inline keyboard button: Text must be non-empty");
   }
   const actions = ACTION_FIELDS.filter((f) => button[f] !== undefined && button[f] !== null);
-  if (actions.length === 0) throw badRequest("can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard");
+  if (actions.length === 0)
+    throw badRequest("can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard");
   if (actions.length > 1) {
-    throw badRequest(`can't parse inline keyboard button: exactly one of the optional fields must be used, found ${actions.join(", ")}`);
+    throw badRequest(
+      `can't parse inline keyboard button: exactly one of the optional fields must be used, found ${actions.join(", ")}`,
+    );
   }
   const data = button["callback_data"];
   if (typeof data === "string") {
@@ -57,8 +60,14 @@ export function checkReplyMarkup(markup: unknown): void {
 /** Canonical form for comparing markups ("message is not modified"). Empty inline keyboards count as none. */
 export function normalizeMarkup(markup: unknown): string {
   if (markup === undefined || markup === null) return "";
-  if (isRecord(markup) && Array.isArray(markup["inline_keyboard"]) && (markup["inline_keyboard"] as unknown[]).every((r) => Array.isArray(r) && r.length === 0)) {
+  if (
+    isRecord(markup) &&
+    Array.isArray(markup["inline_keyboard"]) &&
+    (markup["inline_keyboard"] as unknown[]).every((r) => Array.isArray(r) && r.length === 0)
+  ) {
     return "";
   }
-  return JSON.stringify(markup, (_k, v: unknown) => (isRecord(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v));
+  return JSON.stringify(markup, (_k, v: unknown) =>
+    isRecord(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
+  );
 }

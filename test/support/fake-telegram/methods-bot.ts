@@ -68,7 +68,8 @@ const setMyCommands: Handler = (sim, p) => {
   return true;
 };
 
-const getMyCommands: Handler = (sim, p) => sim.commands.get(commandsKey(scopeKey(sim, optObj(p, "scope")), languageCode(p))) ?? [];
+const getMyCommands: Handler = (sim, p) =>
+  sim.commands.get(commandsKey(scopeKey(sim, optObj(p, "scope")), languageCode(p))) ?? [];
 
 const deleteMyCommands: Handler = (sim, p) => {
   sim.commands.delete(commandsKey(scopeKey(sim, optObj(p, "scope")), languageCode(p)));
@@ -88,7 +89,11 @@ function textSetting(store: (sim: Simulation) => Map<string, string>, param: str
   };
 }
 
-function textGetter(store: (sim: Simulation) => Map<string, string>, field: string, fallback: (sim: Simulation) => string = () => ""): Handler {
+function textGetter(
+  store: (sim: Simulation) => Map<string, string>,
+  field: string,
+  fallback: (sim: Simulation) => string = () => "",
+): Handler {
   return (sim, p) => ({ [field]: store(sim).get(languageCode(p)) ?? store(sim).get("") ?? fallback(sim) });
 }
 
@@ -96,7 +101,12 @@ function textGetter(store: (sim: Simulation) => Map<string, string>, field: stri
 
 const getUpdates: Handler = (sim, p, signal) => {
   const allowed = optArr(p, "allowed_updates")?.filter((x): x is string => typeof x === "string");
-  const params = { offset: optInt(p, "offset"), limit: optInt(p, "limit"), timeout: optInt(p, "timeout"), allowed_updates: allowed };
+  const params = {
+    offset: optInt(p, "offset"),
+    limit: optInt(p, "limit"),
+    timeout: optInt(p, "timeout"),
+    allowed_updates: allowed,
+  };
   return sim.hub.getUpdates(params, signal);
 };
 
@@ -109,7 +119,8 @@ function checkWebhookUrl(raw: string): string {
   } catch {
     throw badRequest("bad webhook: Failed to parse webhook URL");
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") throw badRequest("bad webhook: An HTTPS URL must be provided for webhook");
+  if (url.protocol !== "https:" && url.protocol !== "http:")
+    throw badRequest("bad webhook: An HTTPS URL must be provided for webhook");
   if (!LOCAL_HOSTS.has(url.hostname)) {
     if (url.protocol === "http:") throw badRequest("bad webhook: An HTTPS URL must be provided for webhook");
     throw badRequest(`bad webhook: the fake Telegram server only delivers to 127.0.0.1 or localhost, not ${url.hostname}`);
@@ -125,12 +136,18 @@ const setWebhook: Handler = (sim, p) => {
   }
   const url = checkWebhookUrl(raw);
   const secret = optStr(p, "secret_token");
-  if (secret !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(secret)) throw badRequest("secret token contains unallowed characters");
+  if (secret !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(secret))
+    throw badRequest("secret token contains unallowed characters");
   const maxConnections = optInt(p, "max_connections") ?? 40;
   if (maxConnections < 1 || maxConnections > 100) throw badRequest("bad webhook: max_connections must be between 1 and 100");
   const allowed = optArr(p, "allowed_updates")?.filter((x): x is string => typeof x === "string");
   sim.hub.setWebhook(
-    { url, maxConnections, ...(secret === undefined ? {} : { secretToken: secret }), ...(allowed === undefined ? {} : { allowedUpdates: allowed }) },
+    {
+      url,
+      maxConnections,
+      ...(secret === undefined ? {} : { secretToken: secret }),
+      ...(allowed === undefined ? {} : { allowedUpdates: allowed }),
+    },
     bool(p, "drop_pending_updates"),
   );
   return true;
@@ -143,7 +160,11 @@ const deleteWebhook: Handler = (sim, p) => {
 
 const getWebhookInfo: Handler = (sim) => {
   const hook = sim.hub.webhook;
-  const info: Record<string, unknown> = { url: hook?.url ?? "", has_custom_certificate: false, pending_update_count: sim.hub.pendingCount };
+  const info: Record<string, unknown> = {
+    url: hook?.url ?? "",
+    has_custom_certificate: false,
+    pending_update_count: sim.hub.pendingCount,
+  };
   if (hook === undefined) return info;
   info["ip_address"] = "127.0.0.1";
   info["max_connections"] = hook.maxConnections;
@@ -163,7 +184,11 @@ export const BOT_HANDLERS: Record<string, Handler> = {
   setMyShortDescription: textSetting((s) => s.shortDescriptions, "short_description", 120),
   getMyShortDescription: textGetter((s) => s.shortDescriptions, "short_description"),
   setMyName: textSetting((s) => s.names, "name", 64),
-  getMyName: textGetter((s) => s.names, "name", (s) => s.opts.bot.first_name),
+  getMyName: textGetter(
+    (s) => s.names,
+    "name",
+    (s) => s.opts.bot.first_name,
+  ),
   getUpdates,
   setWebhook,
   deleteWebhook,

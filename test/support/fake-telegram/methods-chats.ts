@@ -72,7 +72,13 @@ const getChat: Handler = (sim, p) => {
     ...chatObject(chat),
     accent_color_id: 0,
     max_reaction_count: 11,
-    accepted_gift_types: { unlimited_gifts: false, limited_gifts: false, unique_gifts: false, premium_subscription: false, gifts_from_channels: false },
+    accepted_gift_types: {
+      unlimited_gifts: false,
+      limited_gifts: false,
+      unique_gifts: false,
+      premium_subscription: false,
+      gifts_from_channels: false,
+    },
   };
   if (chat.type !== "private") info["permissions"] = GROUP_PERMISSIONS;
   const pinned = chat.messages.filter((m) => m.pinned && !m.deleted).at(-1);

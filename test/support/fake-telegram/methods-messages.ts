@@ -135,14 +135,20 @@ function uploadedFile(sim: Simulation, upload: UploadedFile, kind: FileRecord["k
     return sim.world.storeFile("photo", upload.data, { ...size });
   }
   const mime = mimeTypeFor(upload.filename, upload.contentType);
-  return sim.world.storeFile("document", upload.data, { file_name: upload.filename, ...(mime === undefined ? {} : { mime_type: mime }) });
+  return sim.world.storeFile("document", upload.data, {
+    file_name: upload.filename,
+    ...(mime === undefined ? {} : { mime_type: mime }),
+  });
 }
 
 function existingFile(sim: Simulation, ref: string, kind: FileRecord["kind"]): FileRecord {
   if (/^https?:\/\//i.test(ref)) throw badRequest("failed to get HTTP URL content (the fake Telegram server never fetches URLs)");
   const file = sim.world.files.get(ref);
   if (file === undefined) throw badRequest("wrong file identifier/HTTP URL specified");
-  if (file.kind !== kind) throw badRequest(`can't use file of type ${file.kind === "photo" ? "Photo" : "Document"} as ${kind === "photo" ? "Photo" : "Document"}`);
+  if (file.kind !== kind)
+    throw badRequest(
+      `can't use file of type ${file.kind === "photo" ? "Photo" : "Document"} as ${kind === "photo" ? "Photo" : "Document"}`,
+    );
   return file;
 }
 

@@ -30,7 +30,9 @@ export function bool(p: Params, name: string): boolean {
 
 export function optObj(p: Params, name: string): Record<string, unknown> | undefined {
   const v = p[name];
-  return typeof v === "object" && v !== null && !Array.isArray(v) && !isUploadedFile(v) ? (v as Record<string, unknown>) : undefined;
+  return typeof v === "object" && v !== null && !Array.isArray(v) && !isUploadedFile(v)
+    ? (v as Record<string, unknown>)
+    : undefined;
 }
 
 export function optArr(p: Params, name: string): unknown[] | undefined {

@@ -1,4 +1,5 @@
 import { Bot, GrammyError, InlineKeyboard, InputFile } from "grammy";
+import type { InlineKeyboardButton } from "grammy/types";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FakeTelegram, runPolling, type RunningBot } from "./index.js";
 
@@ -136,6 +137,9 @@ describe("long polling delivery", () => {
     await expect(fake.pressButton(u, "private", id, "C")).rejects.toThrow(/no button "C".*\[\["A"\],\["B"\]\]/);
     const press = await fake.pressButton(u, "private", id, (b) => b.callback_data === "b");
     expect(press.answered).toBe(false);
+    // grammY's own button type works as a predicate too
+    const isA = (b: InlineKeyboardButton): boolean => "callback_data" in b && b.callback_data === "a";
+    expect((await fake.pressButton(u, "private", id, isA)).update?.callback_query?.data).toBe("a");
   });
 
   it("a second answerCallbackQuery for the same query fails with 'query is too old'", async () => {
@@ -172,7 +176,9 @@ describe("long polling delivery", () => {
 
   it("sendDocument with a multipart InputFile is recorded with its file name and exact bytes", async () => {
     const bytes = Buffer.from("Họ tên,Điểm\nLan,10\n", "utf8");
-    bot.command("export", (ctx) => ctx.replyWithDocument(new InputFile(bytes, "ket qua; thang 6.csv"), { caption: "<i>Kết quả</i>", parse_mode: "HTML" }));
+    bot.command("export", (ctx) =>
+      ctx.replyWithDocument(new InputFile(bytes, "ket qua; thang 6.csv"), { caption: "<i>Kết quả</i>", parse_mode: "HTML" }),
+    );
     await start();
     const u = fake.user();
     await fake.sendText(u, "private", "/export");
@@ -268,7 +274,10 @@ describe("long polling delivery", () => {
     const newId = await fake.migrateToSupergroup(group);
     expect(group.id).toBe(newId);
     expect(migrated).toEqual([newId]);
-    await expect(bot.api.sendMessage(oldId, "x")).rejects.toMatchObject({ error_code: 400, parameters: { migrate_to_chat_id: newId } });
+    await expect(bot.api.sendMessage(oldId, "x")).rejects.toMatchObject({
+      error_code: 400,
+      parameters: { migrate_to_chat_id: newId },
+    });
     await bot.api.sendMessage(newId, "x");
     expect(fake.messages(group).map((m) => m.text)).toEqual(["x"]);
   });
@@ -299,7 +308,9 @@ describe("long polling delivery", () => {
     await bot.api.setMyCommands([{ command: "start", description: "Bắt đầu" }]);
     await bot.api.setMyCommands([{ command: "start", description: "Start" }], { language_code: "en" });
     await bot.api.setMyCommands([{ command: "hop", description: "Mở cuộc họp" }], { scope: { type: "all_group_chats" } });
-    await bot.api.setMyCommands([{ command: "ketthuc", description: "Kết thúc" }], { scope: { type: "chat_administrators", chat_id: group.id } });
+    await bot.api.setMyCommands([{ command: "ketthuc", description: "Kết thúc" }], {
+      scope: { type: "chat_administrators", chat_id: group.id },
+    });
 
     expect(fake.commands()).toEqual([{ command: "start", description: "Bắt đầu" }]);
     expect(fake.commands(undefined, "en")).toEqual([{ command: "start", description: "Start" }]);
@@ -309,7 +320,9 @@ describe("long polling delivery", () => {
     expect(await bot.api.getMyCommands({ language_code: "en" })).toEqual([{ command: "start", description: "Start" }]);
     await bot.api.deleteMyCommands({ language_code: "en" });
     expect(fake.commands(undefined, "en")).toEqual([]);
-    await expect(bot.api.setMyCommands([{ command: "Bad-Cmd", description: "x" }])).rejects.toMatchObject({ description: "Bad Request: BOT_COMMAND_INVALID" });
+    await expect(bot.api.setMyCommands([{ command: "Bad-Cmd", description: "x" }])).rejects.toMatchObject({
+      description: "Bad Request: BOT_COMMAND_INVALID",
+    });
   });
 
   it("a second getUpdates consumer gets 409 Conflict", async () => {
@@ -319,7 +332,9 @@ describe("long polling delivery", () => {
     // the running bot's pending long poll was terminated by the call above; grammY rethrows 409 and stops polling
     await fake.waitFor(() => !bot.isRunning());
     const conflicts = fake.callsTo("getUpdates").filter((c) => c.error_code === 409);
-    expect(conflicts[0]?.description).toBe("Conflict: terminated by other getUpdates request; make sure that only one bot instance is running");
+    expect(conflicts[0]?.description).toBe(
+      "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running",
+    );
     running = undefined;
   });
 });

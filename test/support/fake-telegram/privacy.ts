@@ -36,7 +36,8 @@ export function leadingCommandTarget(text: string): string | null | undefined {
 export function privacyFilter(sim: Simulation, message: StoredMessage): string | undefined {
   const chat = message.chat;
   if (chat.type === "private") return undefined;
-  if (chat.botStatus === "left" || chat.botStatus === "kicked") return `the bot is not a member of chat ${chat.id} (status ${chat.botStatus})`;
+  if (chat.botStatus === "left" || chat.botStatus === "kicked")
+    return `the bot is not a member of chat ${chat.id} (status ${chat.botStatus})`;
   if (!sim.opts.privacyMode || chat.botStatus === "administrator" || message.kind === "service") return undefined;
   if (message.reply_to?.fromBot === true) return undefined;
   const text = currentRevision(message)?.formatted.text ?? "";

@@ -71,7 +71,8 @@ export class ApiDispatcher {
       call.result = result;
       return { status: 200, body: { ok: true, result } };
     } catch (err) {
-      const apiError = err instanceof ApiError ? err : new ApiError(500, `Internal Server Error: fake Telegram failed: ${String(err)}`);
+      const apiError =
+        err instanceof ApiError ? err : new ApiError(500, `Internal Server Error: fake Telegram failed: ${String(err)}`);
       if (!(err instanceof ApiError)) console.error("fake-telegram: handler crashed", err);
       if (apiError.errorCode === 429) this.sim.stats.rateLimited++;
       call.error_code = apiError.errorCode;

@@ -2,7 +2,7 @@
 import type { BotCommand } from "grammy/types";
 import { UpdateHub } from "./delivery.js";
 import { badRequest, forbidden, ApiError } from "./errors.js";
-import { FloodControl } from "./limits.js";
+import type { FloodControl } from "./limits.js";
 import type { CallbackAnswer, FakeBotInfo, FakeStats, InjectedError, RecordedCall } from "./types.js";
 import { World, type ChatRecord } from "./world.js";
 
@@ -111,7 +111,9 @@ export class Simulation {
 
   private assertBotInGroup(chat: ChatRecord): void {
     if (chat.migratedTo !== undefined) {
-      throw new ApiError(400, "Bad Request: group chat was upgraded to a supergroup chat", { migrate_to_chat_id: chat.migratedTo });
+      throw new ApiError(400, "Bad Request: group chat was upgraded to a supergroup chat", {
+        migrate_to_chat_id: chat.migratedTo,
+      });
     }
     const kind = chat.type === "supergroup" ? "supergroup chat" : "group chat";
     if (chat.botStatus === "kicked") throw forbidden(`bot was kicked from the ${kind}`);

@@ -21,14 +21,27 @@ describe("bot-api-methods.json", () => {
     for (const name of SIMULATED_METHODS) expect(table.methods.get(name.toLowerCase())?.name, name).toBe(name);
     const send = table.methods.get("sendmessage");
     expect(send?.returns).toBe("Message");
-    expect(send?.params.find((p) => p.name === "chat_id")).toEqual({ name: "chat_id", types: "Integer or String", required: true });
-    expect(send?.params.find((p) => p.name === "reply_markup")?.types).toBe("InlineKeyboardMarkup or ReplyKeyboardMarkup or ReplyKeyboardRemove or ForceReply");
+    expect(send?.params.find((p) => p.name === "chat_id")).toEqual({
+      name: "chat_id",
+      types: "Integer or String",
+      required: true,
+    });
+    expect(send?.params.find((p) => p.name === "reply_markup")?.types).toBe(
+      "InlineKeyboardMarkup or ReplyKeyboardMarkup or ReplyKeyboardRemove or ForceReply",
+    );
     expect(table.methods.get("senddocument")?.params.find((p) => p.name === "document")?.types).toBe("InputFile or String");
   });
 
   it("has the fields of the types checked deeply, and discriminators for abstract ones", () => {
     const table = loadSpecTable();
-    for (const name of ["InlineKeyboardMarkup", "InlineKeyboardButton", "BotCommand", "ReplyParameters", "LinkPreviewOptions", "MessageEntity"]) {
+    for (const name of [
+      "InlineKeyboardMarkup",
+      "InlineKeyboardButton",
+      "BotCommand",
+      "ReplyParameters",
+      "LinkPreviewOptions",
+      "MessageEntity",
+    ]) {
       expect(table.types.get(name)?.fields?.length, name).toBeGreaterThan(0);
     }
     expect(table.types.get("BotCommandScope")?.subtypes).toContain("BotCommandScopeChat");

@@ -43,7 +43,11 @@ function fields(v: unknown, what: string): FieldSpec[] {
   if (!Array.isArray(v)) throw new Error(`bot-api-methods.json: ${what} must be an array`);
   return v.map((f: unknown, i) => {
     if (!isObject(f)) throw new Error(`bot-api-methods.json: ${what}[${i}] must be an object`);
-    return { name: str(f["name"], `${what}[${i}].name`), types: str(f["types"], `${what}[${i}].types`), required: f["required"] === true };
+    return {
+      name: str(f["name"], `${what}[${i}].name`),
+      types: str(f["types"], `${what}[${i}].types`),
+      required: f["required"] === true,
+    };
   });
 }
 
@@ -53,7 +57,8 @@ function parseType(name: string, v: unknown): TypeSpec {
   if (v["fields"] !== undefined) spec.fields = fields(v["fields"], `${name}.fields`);
   if (Array.isArray(v["subtypes"])) spec.subtypes = v["subtypes"].map((s: unknown) => str(s, `${name}.subtypes`));
   const d = v["discriminator"];
-  if (isObject(d)) spec.discriminator = { field: str(d["field"], `${name}.discriminator`), value: str(d["value"], `${name}.discriminator`) };
+  if (isObject(d))
+    spec.discriminator = { field: str(d["field"], `${name}.discriminator`), value: str(d["value"], `${name}.discriminator`) };
   return spec;
 }
 
@@ -64,7 +69,11 @@ export function parseSpecTable(json: unknown): SpecTable {
   const methods = new Map<string, MethodSpec>();
   for (const [name, m] of Object.entries(json["methods"])) {
     if (!isObject(m)) throw new Error(`bot-api-methods.json: method ${name} must be an object`);
-    methods.set(name.toLowerCase(), { name, returns: str(m["returns"], `${name}.returns`), params: fields(m["params"], `${name}.params`) });
+    methods.set(name.toLowerCase(), {
+      name,
+      returns: str(m["returns"], `${name}.returns`),
+      params: fields(m["params"], `${name}.params`),
+    });
   }
   const types = new Map<string, TypeSpec>();
   for (const [name, t] of Object.entries(json["types"])) types.set(name, parseType(name, t));

@@ -188,8 +188,11 @@ export interface InjectedError {
 }
 
 export interface FakeStats {
+  /** Successful send* calls (messages the bot created). */
   sent: number;
+  /** Successful edit* calls. */
   edits: number;
+  /** Calls answered 429 (flood limits, or failNext with error_code 429). */
   rateLimited: number;
 }
 

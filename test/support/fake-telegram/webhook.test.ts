@@ -97,7 +97,10 @@ describe("webhook delivery", () => {
   });
 
   it("setWebhook accepts only local hosts (and https for anything else)", async () => {
-    await expect(bot.api.setWebhook("https://example.com/hook")).rejects.toMatchObject({ error_code: 400, description: expect.stringMatching(/^Bad Request: bad webhook: /) });
+    await expect(bot.api.setWebhook("https://example.com/hook")).rejects.toMatchObject({
+      error_code: 400,
+      description: expect.stringMatching(/^Bad Request: bad webhook: /),
+    });
     await expect(bot.api.setWebhook("http://example.com/hook")).rejects.toMatchObject({
       description: "Bad Request: bad webhook: An HTTPS URL must be provided for webhook",
     });

@@ -138,7 +138,11 @@ export class World {
     return m === undefined || m.deleted ? undefined : m;
   }
 
-  storeFile(kind: FileRecord["kind"], data: Buffer, meta: Partial<Pick<FileRecord, "file_name" | "mime_type" | "width" | "height">>): FileRecord {
+  storeFile(
+    kind: FileRecord["kind"],
+    data: Buffer,
+    meta: Partial<Pick<FileRecord, "file_name" | "mime_type" | "width" | "height">>,
+  ): FileRecord {
     const seq = this.nextFileSeq++;
     const digest = createHash("sha256").update(data).digest("base64url").slice(0, 16);
     const prefix = kind === "photo" ? "AgACAgIAAxkBAAI" : "BQACAgIAAxkBAAI";
@@ -191,7 +195,17 @@ function fileFields(m: StoredMessage): Record<string, unknown> {
   const f = m.file;
   if (f === undefined) return {};
   if (f.kind === "photo") {
-    return { photo: [{ file_id: f.file_id, file_unique_id: f.file_unique_id, width: f.width ?? 1, height: f.height ?? 1, file_size: f.data.length }] };
+    return {
+      photo: [
+        {
+          file_id: f.file_id,
+          file_unique_id: f.file_unique_id,
+          width: f.width ?? 1,
+          height: f.height ?? 1,
+          file_size: f.data.length,
+        },
+      ],
+    };
   }
   const doc: Record<string, unknown> = { file_id: f.file_id, file_unique_id: f.file_unique_id, file_size: f.data.length };
   if (f.file_name !== undefined) doc["file_name"] = f.file_name;
@@ -226,7 +240,9 @@ export function messageObject(m: StoredMessage, withReply = true): Message {
 }
 
 export function isInlineKeyboard(markup: unknown): markup is { inline_keyboard: Array<Array<Record<string, unknown>>> } {
-  return typeof markup === "object" && markup !== null && Array.isArray((markup as { inline_keyboard?: unknown }).inline_keyboard);
+  return (
+    typeof markup === "object" && markup !== null && Array.isArray((markup as { inline_keyboard?: unknown }).inline_keyboard)
+  );
 }
 
 export function buttonTexts(markup: unknown): string[][] {
