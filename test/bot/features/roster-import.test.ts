@@ -139,7 +139,11 @@ describe("importing the roster in the private chat", () => {
     const workbook = new ExcelJS.Workbook();
     const sheet = workbook.addWorksheet("Danh sách");
     sheet.addRow(["DANH SÁCH ĐẢNG VIÊN CHI BỘ TRƯỜNG MẦM NON 02/9"]);
-    const lines = fixture("cell-02.csv").toString("utf8").replace(/^\uFEFF/, "").trim().split(/\r?\n/);
+    const lines = fixture("cell-02.csv")
+      .toString("utf8")
+      .replace(/^\uFEFF/, "")
+      .trim()
+      .split(/\r?\n/);
     for (const line of lines) sheet.addRow(line.split(",").map((cell) => (/^\d+$/.test(cell) ? Number(cell) : cell)));
     const content = Buffer.from(await workbook.xlsx.writeBuffer());
     await h.fake.sendDocument(secretary, "private", {
@@ -148,7 +152,9 @@ describe("importing the roster in the private chat", () => {
       content,
     });
     const expected = wardFixture().cells[1]!;
-    expect(last(h, secretary).text).toContain(`Đọc được ${expected.members} đảng viên: ${expected.members - expected.probationary} chính thức, ${expected.probationary} dự bị`);
+    expect(last(h, secretary).text).toContain(
+      `Đọc được ${expected.members} đảng viên: ${expected.members - expected.probationary} chính thức, ${expected.probationary} dự bị`,
+    );
     await h.fake.pressButton(secretary, "private", last(h, secretary).message_id, dataStartsWith("imp:ok:"));
     expect(await h.db.member.count()).toBe(expected.members);
   });

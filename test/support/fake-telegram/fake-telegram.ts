@@ -267,6 +267,27 @@ export class FakeTelegram {
         `fake-telegram: button "${String(found["text"])}" has no callback_data (${JSON.stringify(found)}); pressing it sends no update`,
       );
     }
+    return this.sendCallback(from, record, message, data);
+  }
+
+  /**
+   * A modified client sends callback data of its own choosing on a bot message in a chat it can see,
+   * as real attackers can: the bot must never trust callback data.
+   */
+  async forgeCallback(from: FakeUser, chat: ChatTarget, messageId: number, data: string): Promise<PressResult> {
+    const record = this.chatFor(from, chat, false);
+    const message = this.sim.world.findMessage(record, messageId);
+    if (message === undefined || !message.fromBot)
+      throw new Error(`fake-telegram: no bot message ${messageId} in chat ${record.id}`);
+    return this.sendCallback(from, record, message, data);
+  }
+
+  private async sendCallback(
+    from: FakeUser,
+    record: ReturnType<FakeTelegram["chatFor"]>,
+    message: NonNullable<ReturnType<Simulation["world"]["findMessage"]>>,
+    data: string,
+  ): Promise<PressResult> {
     const query = this.sim.newCallbackQuery();
     const payload = {
       id: query.id,
