@@ -7,7 +7,10 @@ import { FakeTelegram } from "../test/support/fake-telegram/index.js";
 
 async function startOnce(env: Record<string, string>): Promise<{ ms: number; rssMb: number }> {
   const started = performance.now();
-  const child = spawn(process.execPath, ["dist/main.js"], { env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["dist/main.js"], {
+    env: { PATH: process.env.PATH ?? "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   await new Promise<void>((resolve, reject) => {
     child.stdout.on("data", (chunk: Buffer) => {
@@ -41,7 +44,12 @@ for (let i = 0; i < 3; i++) {
 }
 await fake.close();
 for (const label of [...new Set(runs.map((r) => r.label))]) {
-  const mine = runs.filter((r) => r.label === label).map((r) => r.ms).sort((a, b) => a - b);
+  const mine = runs
+    .filter((r) => r.label === label)
+    .map((r) => r.ms)
+    .sort((a, b) => a - b);
   const rss = Math.max(...runs.filter((r) => r.label === label).map((r) => r.rssMb));
-  console.log(`${label}: median ${Math.round(mine[1]!)} ms (min ${Math.round(mine[0]!)}, max ${Math.round(mine[2]!)}), RSS after start ${rss} MB`);
+  console.log(
+    `${label}: median ${Math.round(mine[1]!)} ms (min ${Math.round(mine[0]!)}, max ${Math.round(mine[2]!)}), RSS after start ${rss} MB`,
+  );
 }

@@ -677,9 +677,14 @@ function* csvRecords(text: string, delimiter: string): Generator<SourceRecord> {
   for (let i = 0; i < text.length; i++) {
     const char = text[i];
     if (quoted) {
-      if (char !== '"') field += char;
-      else if (text[i + 1] === '"') ((field += '"'), i++);
-      else quoted = false;
+      if (char !== '"') {
+        field += char;
+      } else if (text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else {
+        quoted = false;
+      }
     } else if (char === '"' && field.trim() === "") {
       quoted = true;
       field = "";
