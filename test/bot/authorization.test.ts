@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { groupMember, importRoster, last, openPrivateChat, setUpCell } from "../support/builders.js";
+import { callbackDataOn, groupMember, importRoster, last, openPrivateChat, setUpCell } from "../support/builders.js";
 import { startHarness, type Harness } from "../support/harness.js";
 import type { FakeUser } from "../support/fake-telegram/index.js";
 
@@ -65,7 +65,7 @@ describe("forged button presses", () => {
       mimeType: "text/csv",
       content: "STT,Họ và tên,Loại đảng viên\n1,Người Mới Toanh,Chính thức\n",
     });
-    const token = last(h, secretaryA).reply_markup?.inline_keyboard?.[0]?.[0]?.callback_data;
+    const token = callbackDataOn(last(h, secretaryA), "imp:ok:");
     expect(token).toMatch(/^imp:ok:/);
     const press = await forge(secretaryB, token!);
     expect(press.answer?.text).toContain("hết hạn");

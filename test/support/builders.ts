@@ -69,3 +69,9 @@ export async function groupMember(h: Harness, group: FakeChat, partial: Partial<
   await h.fake.addUserToGroup(group, user);
   return user;
 }
+
+/** The callback data of the first button on a bot message whose data starts with the prefix. */
+export function callbackDataOn(message: { reply_markup?: unknown }, prefix: string): string | undefined {
+  const markup = message.reply_markup as { inline_keyboard?: { callback_data?: string }[][] } | undefined;
+  return markup?.inline_keyboard?.flat().find((button) => button.callback_data?.startsWith(prefix))?.callback_data;
+}
