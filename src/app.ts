@@ -26,8 +26,13 @@ export async function startApp(config: Config, logger: Logger, now: () => Date =
     "database ready",
   );
   const translations = await createTranslations(config.defaultLocale);
-  const bot = createBot({ db: database.db, config, translations, logger, now });
+  const { bot, tally } = createBot({ db: database.db, config, translations, logger, now });
   await bot.init();
+  const openMeetings = await database.db.meeting.findMany({
+    where: { status: "published", startsAt: { gt: now() } },
+    select: { id: true },
+  });
+  for (const meeting of openMeetings) tally.request(meeting.id); // a crash may have left a tally one edit behind
   await publishCommandMenus(bot.api, translations).catch((error: unknown) =>
     logger.warn({ err: error }, "could not set command menus"),
   );
@@ -61,6 +66,7 @@ export async function startApp(config: Config, logger: Logger, now: () => Date =
     stop() {
       stopping ??= (async () => {
         if (polling) await bot.stop(); // waits for the update in hand
+        await tally.stop();
         if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
         await database.close();
         logger.info("chibo stopped");

@@ -12,7 +12,11 @@ import { languageFeature } from "./features/language.js";
 import { linkingFeature } from "./features/linking.js";
 import { EXEMPT_PROMPT, GROUP_PROMPT, exemptPromptHandler, groupPromptHandler, membersFeature } from "./features/members.js";
 import { IMPORT_PROMPT, importPromptHandler, rosterImportFeature } from "./features/roster-import.js";
+import { meetingsFeature } from "./features/meetings.js";
+import { newMeetingFeature } from "./features/new-meeting.js";
+import { REASON_PROMPT, reasonPromptHandler, rsvpFeature } from "./features/rsvp.js";
 import { setupFeature } from "./features/setup.js";
+import { TallyRefresher } from "./tally-refresher.js";
 import { enrich, logHandledUpdate } from "./middleware/enrich.js";
 import { installErrorBoundary } from "./middleware/errors.js";
 import { promptReplies } from "./prompts.js";
@@ -31,13 +35,19 @@ const retryInsideConversations: MiddlewareFn<Context> = async (ctx, next) => {
   await next();
 };
 
-export function createBot(deps: BotDeps, options: { botInfo?: UserFromGetMe } = {}): Bot<BotContext> {
+export interface Chibo {
+  bot: Bot<BotContext>;
+  tally: TallyRefresher;
+}
+
+export function createBot(deps: BotDeps, options: { botInfo?: UserFromGetMe; tallyEditIntervalMs?: number } = {}): Chibo {
   const bot = new Bot<BotContext>(deps.config.telegram.token, {
     client: { apiRoot: deps.config.telegram.apiRoot },
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
   });
   bot.api.config.use(retryPolicy());
   installErrorBoundary(bot);
+  const tally = new TallyRefresher(bot.api, deps, options.tallyEditIntervalMs);
 
   bot.use(sequentialize(conversationKey));
   bot.use(enrich(deps), logHandledUpdate);
@@ -61,6 +71,7 @@ export function createBot(deps: BotDeps, options: { botInfo?: UserFromGetMe } = 
       [IMPORT_PROMPT]: importPromptHandler,
       [GROUP_PROMPT]: groupPromptHandler,
       [EXEMPT_PROMPT]: exemptPromptHandler,
+      [REASON_PROMPT]: reasonPromptHandler(tally),
     }),
   );
   bot.use(
@@ -73,8 +84,9 @@ export function createBot(deps: BotDeps, options: { botInfo?: UserFromGetMe } = 
     linkingFeature(),
     cellChoiceFeature(),
   );
+  bot.use(newMeetingFeature(), rsvpFeature(tally), meetingsFeature(tally));
   bot.use(fallback());
-  return bot;
+  return { bot, tally };
 }
 
 /** Anything no feature took: a hint in private chats, silence in groups, and no spinning buttons. */

@@ -28,7 +28,20 @@ export async function askForReply(
       ...(placeholder ? { input_field_placeholder: placeholder.slice(0, 64) } : {}),
     },
   });
-  await keyValueStore(ctx.deps.db).set(promptKey(ctx.chat.id, sent.message_id), { kind, identityId: ctx.identity.id, data });
+  await rememberPrompt(ctx, ctx.chat.id, sent.message_id, kind, data);
+}
+
+/** Treats replies to a message the bot already sent (with its own buttons) as answers to a prompt. */
+export async function rememberPrompt(
+  ctx: ChiboContext,
+  chatId: number,
+  messageId: number,
+  kind: string,
+  data: Record<string, string> = {},
+) {
+  if (!ctx.identity) return;
+  const prompt: StoredPrompt = { kind, identityId: ctx.identity.id, data };
+  await keyValueStore(ctx.deps.db).set(promptKey(chatId, messageId), prompt);
 }
 
 export type PromptHandler = (ctx: ChiboContext, answer: string, data: Record<string, string>) => Promise<unknown>;

@@ -2,6 +2,7 @@ import type { Db } from "../db/client.js";
 import { recordAudit, type Actor } from "./audit.js";
 import type { Platform } from "./cells.js";
 import { DomainError } from "./errors.js";
+import { adoptPendingAnswers } from "./meeting-service.js";
 
 export interface SeenAccount {
   platform: Platform;
@@ -84,6 +85,7 @@ export async function linkIdentity(db: Db, actor: Actor, identityId: string, mem
   const { member, identity } = await assertLinkable(db, identityId, memberId);
   return db.$transaction(async (tx) => {
     await tx.platformIdentity.update({ where: { id: identityId }, data: { memberId } });
+    await adoptPendingAnswers(tx, identityId, memberId);
     await tx.linkRequest.updateMany({
       where: { identityId, status: "pending" },
       data: { status: "approved", decidedAt: new Date(), decidedBy: actor.identityId },

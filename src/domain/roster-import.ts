@@ -862,9 +862,11 @@ class LineReader {
     return match[1] ?? name;
   }
 
-  private set<F extends RosterField>(field: F, value: RosterRow[F]) {
+  /** Records a field the line gave; returns true so a classifier can `return this.set(...)`. */
+  private set<F extends RosterField>(field: F, value: RosterRow[F]): true {
     this.row[field] = value;
     this.given.add(field);
+    return true;
   }
 
   private classify(value: string) {
@@ -876,12 +878,12 @@ class LineReader {
 
   private classifyAsKnownWord(value: string): boolean {
     const gender = parseGenderWord(value);
-    if (gender && !this.given.has("gender")) return (this.set("gender", gender), true);
+    if (gender && !this.given.has("gender")) return this.set("gender", gender);
     const status = parseStatusWord(value);
-    if (status && !this.given.has("status")) return (this.set("status", status), true);
+    if (status && !this.given.has("status")) return this.set("status", status);
     const role = parseRoleWord(value);
-    if (role && !this.given.has("role")) return (this.set("role", role), true);
-    if (/^(?:tổ|to)\s/iu.test(value) && !this.given.has("group")) return (this.set("group", normalizeGroup(value)), true);
+    if (role && !this.given.has("role")) return this.set("role", role);
+    if (/^(?:tổ|to)\s/iu.test(value) && !this.given.has("group")) return this.set("group", normalizeGroup(value));
     return false;
   }
 
@@ -889,7 +891,7 @@ class LineReader {
     if (/^\d{4}$/.test(value) || (findDate(value) && !this.given.has("birthYear") && !this.given.has("exempt"))) {
       return this.classifyAsBirthYear(value);
     }
-    if (/^\d{1,3}$/.test(value) && !this.given.has("group")) return (this.set("group", normalizeGroup(value)), true);
+    if (/^\d{1,3}$/.test(value) && !this.given.has("group")) return this.set("group", normalizeGroup(value));
     const exempt = parseExempt(value);
     if (!exempt.ok || this.given.has("exempt")) return false;
     this.set("exempt", exempt.value.exempt);
@@ -900,7 +902,7 @@ class LineReader {
   private classifyAsBirthYear(value: string): boolean {
     if (this.given.has("birthYear")) return false;
     const year = parseBirthYear(value);
-    if (year.ok) return (this.set("birthYear", year.value), true);
+    if (year.ok) return this.set("birthYear", year.value);
     this.report("bad_birth_year", value);
     return true;
   }
@@ -924,7 +926,7 @@ function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
 
 /**
  * An uploaded file: .xlsx (recognised by its zip signature, first visible worksheet) or text decoded as UTF-8
- * (UTF-16 with a byte-order mark too, as Excel's "Unicode text" export). A .txt without a header is read as pasted lines.
+ * (UTF-16 with a byte-order mark too, as Excel's "Unicode text" export). Text without a header is read as pasted lines, except in a .csv (not_a_table).
  */
 export async function parseRosterFile(bytes: Uint8Array, fileName: string): Promise<RosterParseResult> {
   if (bytes.length === 0) return failure({ code: "empty" }, /\.xlsx$/i.test(fileName) ? "xlsx" : "csv");

@@ -75,3 +75,55 @@ export function callbackDataOn(message: { reply_markup?: unknown }, prefix: stri
   const markup = message.reply_markup as { inline_keyboard?: { callback_data?: string }[][] } | undefined;
   return markup?.inline_keyboard?.flat().find((button) => button.callback_data?.startsWith(prefix))?.callback_data;
 }
+
+/** The secretary walks through /newmeeting with the defaults and publishes; returns the meeting row. */
+export async function announceMeeting(h: Harness, secretary: FakeUser, when = "19h30 ngày 5/12", place = "Nhà văn hóa khối 7") {
+  const tapOn = (data: string) => h.fake.pressButton(secretary, "private", last(h, secretary).message_id, byData(data));
+  await h.fake.sendText(secretary, "private", "/newmeeting");
+  await tapOn("nm:pick:type:regular");
+  await h.fake.sendText(secretary, "private", when);
+  await h.fake.sendText(secretary, "private", place);
+  await tapOn("nm:pick:agenda-ok");
+  await tapOn("nm:pick:suggest:0");
+  await tapOn("nm:pick:skip");
+  await tapOn("nm:pick:minutes:90");
+  await tapOn("nm:pick:publish");
+  return h.db.meeting.findFirstOrThrow({ orderBy: { createdAt: "desc" } });
+}
+
+/**
+ * Members who joined the group and whose accounts are linked to roster entries (the linking flow itself is
+ * tested in linking.test.ts; here it is set up directly, as a secretary's /link would).
+ */
+export async function linkedMembers(
+  h: Harness,
+  group: FakeChat,
+  cellId: string,
+  count: number,
+  options: { startedBot?: boolean } = {},
+) {
+  const entries = await h.db.member.findMany({
+    where: { cellId, membership: "active" },
+    orderBy: { nameKey: "asc" },
+    take: count,
+  });
+  const users: FakeUser[] = [];
+  for (const entry of entries) {
+    const user = h.fake.user({ first_name: entry.fullName.split(" ").at(-1)! }, { startedBot: options.startedBot ?? false });
+    await h.fake.addUserToGroup(group, user);
+    const startedPrivate = options.startedBot ?? false;
+    await h.db.platformIdentity.upsert({
+      where: { platform_platformUserId: { platform: "telegram", platformUserId: String(user.id) } },
+      create: {
+        platform: "telegram",
+        platformUserId: String(user.id),
+        displayName: user.first_name,
+        memberId: entry.id,
+        startedPrivate,
+      },
+      update: { memberId: entry.id, startedPrivate },
+    });
+    users.push(user);
+  }
+  return users;
+}

@@ -1,0 +1,188 @@
+import { Composer, InlineKeyboard, InputFile } from "grammy";
+import type { Cell, Meeting } from "../../db/generated/sqlite/client.js";
+import { DomainError } from "../../domain/errors.js";
+import {
+  answerForSelf,
+  findMeeting,
+  meetingById,
+  meetingTally,
+  type RsvpAnswer,
+  type RsvpOutcome,
+} from "../../domain/meeting-service.js";
+import { cleanReason, parseRsvpText } from "../../domain/rsvp-text.js";
+import { meetingIcs } from "../../render/ics.js";
+import { escapeHtml } from "../../render/html.js";
+import { namesPage } from "../../render/meeting.js";
+import { callbackData, featurePattern, parseCallback } from "../callback-data.js";
+import type { BotContext, ChiboContext } from "../context.js";
+import { ABSENCE_REASONS, PREVIEW_CODE, RSVP, reasonKeyboard, rsvpKeyboard } from "../meeting-keyboards.js";
+import { rememberPrompt, type PromptHandler } from "../prompts.js";
+import type { TallyRefresher } from "../tally-refresher.js";
+
+export const REASON_PROMPT = "rsvp-reason";
+const NAMES_PAGE_SIZE = 40;
+
+/** Members answer an announcement with one tap (or in words, replying to it); the tally follows. */
+export function rsvpFeature(refresher: TallyRefresher): Composer<BotContext> {
+  const feature = new Composer<BotContext>();
+
+  feature.callbackQuery(featurePattern(RSVP), async (ctx) => {
+    const tapped = parseCallback(ctx.callbackQuery.data, RSVP);
+    const [code = "", extra = ""] = tapped?.args ?? [];
+    if (code === PREVIEW_CODE) return ctx.answerCallbackQuery({ text: ctx.t("rsvp.preview_only") });
+    if (!tapped) throw new DomainError("errors.stale_button");
+    const meeting = await findMeeting(ctx.deps.db, code);
+    switch (tapped.action) {
+      case "y":
+        return record(ctx, refresher, meeting, "attend", null);
+      case "n":
+        await record(ctx, refresher, meeting, "absent", null);
+        return askReason(ctx, meeting);
+      case "r": {
+        const reason = (ABSENCE_REASONS as readonly string[]).includes(extra) ? reasonLabel(ctx, extra) : null;
+        return record(ctx, refresher, meeting, "absent", reason);
+      }
+      case "l":
+        return showNames(ctx, meeting, Number(extra) || 1, false);
+      case "lp":
+        return showNames(ctx, meeting, Number(extra) || 1, true);
+      case "ics":
+        return sendInvitation(ctx, meeting);
+      default:
+        throw new DomainError("errors.stale_button");
+    }
+  });
+
+  feature.on("message:text", async (ctx, next) => {
+    const repliedTo = ctx.message.reply_to_message;
+    if (!repliedTo || repliedTo.from?.id !== ctx.me.id || ctx.message.text.startsWith("/")) return next();
+    const post = await ctx.deps.db.meetingPost.findFirst({
+      where: { messageId: String(repliedTo.message_id), binding: { chatId: String(ctx.chat.id), platform: "telegram" } },
+    });
+    if (!post) return next();
+    const meeting = await meetingById(ctx.deps.db, post.meetingId);
+    const understood = parseRsvpText(ctx.message.text);
+    if (understood.kind === "unclear") {
+      return ctx.reply(ctx.t("rsvp.unclear"), {
+        reply_parameters: { message_id: ctx.message.message_id },
+        reply_markup: rsvpKeyboard(ctx.t, meeting.code),
+      });
+    }
+    const reason = understood.kind === "absent" ? understood.reason : null;
+    const outcome = await answerForSelf(ctx.deps.db, meeting, requireIdentity(ctx), {
+      answer: understood.kind,
+      reason,
+      now: ctx.deps.now(),
+    });
+    refresher.request(meeting.id);
+    await ctx.reply(confirmation(ctx, outcome, understood.kind, reason), {
+      parse_mode: "HTML",
+      reply_parameters: { message_id: ctx.message.message_id },
+    });
+  });
+
+  return feature;
+}
+
+function requireIdentity(ctx: ChiboContext) {
+  if (!ctx.identity) throw new DomainError("errors.stale_button");
+  return ctx.identity;
+}
+
+/** The reason is stored in the bot's default language, whatever the member's own language is. */
+function reasonLabel(ctx: ChiboContext, code: string): string {
+  return ctx.deps.translations.t(ctx.deps.config.defaultLocale)(`rsvp.reason_${code}`);
+}
+
+async function record(ctx: ChiboContext, refresher: TallyRefresher, meeting: Meeting, answer: RsvpAnswer, reason: string | null) {
+  const outcome = await answerForSelf(ctx.deps.db, meeting, requireIdentity(ctx), { answer, reason, now: ctx.deps.now() });
+  refresher.request(meeting.id);
+  await ctx.answerCallbackQuery({ text: plain(confirmation(ctx, outcome, answer, reason)).slice(0, 200) });
+}
+
+function confirmation(ctx: ChiboContext, outcome: RsvpOutcome, answer: RsvpAnswer, reason: string | null): string {
+  if (outcome.kind === "pending_link") return ctx.t("rsvp.saved_unlinked");
+  const name = outcome.memberName;
+  if (answer === "attend") return ctx.t("rsvp.saved_attend", { name });
+  return reason ? ctx.t("rsvp.saved_absent_reason", { name, reason }) : ctx.t("rsvp.saved_absent", { name });
+}
+
+function plain(html: string): string {
+  return html
+    .replace(/<[^>]+>/g, "")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, "&");
+}
+
+/** Asks why: privately when the member has a chat with the bot, otherwise as a reply in the group. */
+async function askReason(ctx: ChiboContext, meeting: Meeting) {
+  const identity = requireIdentity(ctx);
+  const keyboard = reasonKeyboard(ctx.t, meeting.code);
+  if (identity.startedPrivate && ctx.from) {
+    const t = ctx.deps.translations.t(identity.locale === "en" ? "en" : ctx.deps.config.defaultLocale);
+    const sent = await ctx.api
+      .sendMessage(ctx.from.id, t("rsvp.ask_reason", { code: meeting.code }), {
+        parse_mode: "HTML",
+        reply_markup: reasonKeyboard(t, meeting.code),
+      })
+      .catch(() => undefined);
+    if (sent) return rememberPrompt(ctx, ctx.from.id, sent.message_id, REASON_PROMPT, { meetingId: meeting.id });
+  }
+  if (!ctx.chat || !ctx.from) return;
+  const mention = `<a href="tg://user?id=${ctx.from.id}">${escapeHtml(ctx.from.first_name)}</a>`;
+  const sent = await ctx.api.sendMessage(ctx.chat.id, ctx.t("rsvp.ask_reason_group", { mention, code: meeting.code }), {
+    parse_mode: "HTML",
+    reply_markup: keyboard,
+  });
+  await rememberPrompt(ctx, ctx.chat.id, sent.message_id, REASON_PROMPT, { meetingId: meeting.id });
+}
+
+export function reasonPromptHandler(refresher: TallyRefresher): PromptHandler {
+  return async (ctx, answer, data) => {
+    const meeting = await meetingById(ctx.deps.db, data.meetingId ?? "");
+    const reason = cleanReason(answer);
+    if (!reason) throw new DomainError("rsvp.empty_reason");
+    const outcome = await answerForSelf(ctx.deps.db, meeting, requireIdentity(ctx), {
+      answer: "absent",
+      reason,
+      now: ctx.deps.now(),
+    });
+    refresher.request(meeting.id);
+    await ctx.reply(confirmation(ctx, outcome, "absent", reason), { parse_mode: "HTML" });
+  };
+}
+
+/** Names in pages: a new message from the announcement's button, paged in place from then on. */
+async function showNames(ctx: ChiboContext, meeting: Meeting, page: number, editInPlace: boolean) {
+  const tally = await meetingTally(ctx.deps.db, meeting);
+  const view = namesPage(ctx.t, tally, page, NAMES_PAGE_SIZE);
+  const keyboard = new InlineKeyboard();
+  if (view.page > 1) keyboard.text("«", callbackData(RSVP, "lp", meeting.code, view.page - 1));
+  if (view.page < view.pages) keyboard.text("»", callbackData(RSVP, "lp", meeting.code, view.page + 1));
+  await ctx.answerCallbackQuery();
+  if (editInPlace) return ctx.editMessageText(view.text, { parse_mode: "HTML", reply_markup: keyboard }).catch(() => undefined);
+  await ctx.reply(view.text, { parse_mode: "HTML", reply_markup: keyboard });
+}
+
+async function sendInvitation(ctx: ChiboContext, meeting: Meeting) {
+  const cell: Cell = await ctx.deps.db.cell.findUniqueOrThrow({ where: { id: meeting.cellId } });
+  const ics = meetingIcs({
+    uid: `${meeting.id}@chibo`,
+    title: `${ctx.t(`meeting_type.${meeting.type}`)} — ${cell.name}`,
+    description: meeting.topic ?? "",
+    location: meeting.place ?? "",
+    startUtc: meeting.startsAt,
+    durationMinutes: meeting.durationMinutes,
+    timeZone: cell.timeZone,
+    now: ctx.deps.now(),
+  });
+  const file = new InputFile(Buffer.from(ics, "utf8"), `hop-chi-bo-${meeting.code}.ics`);
+  const privateChat = ctx.chat?.type === "private";
+  if (!privateChat && !ctx.identity?.startedPrivate) {
+    return ctx.answerCallbackQuery({ text: ctx.t("rsvp.ics_needs_private", { bot: ctx.me.username }), show_alert: true });
+  }
+  await ctx.api.sendDocument(ctx.from!.id, file, { caption: ctx.t("rsvp.ics_caption", { code: meeting.code }) });
+  await ctx.answerCallbackQuery({ text: privateChat ? undefined : ctx.t("rsvp.ics_sent_private") });
+}
