@@ -83,7 +83,7 @@ await Promise.all(
         member,
         cell.group,
         cell.announcementId,
-        (b) => b.callback_data === (i % 4 === 0 ? `rsvp:r:${cell.code}:work` : `rsvp:y:${cell.code}`),
+        (b) => b.callback_data === (i % 4 === 0 ? `rsvp:n:${cell.code}` : `rsvp:y:${cell.code}`),
       ),
     ),
   ),

@@ -26,7 +26,7 @@ export async function startApp(config: Config, logger: Logger, now: () => Date =
     "database ready",
   );
   const translations = await createTranslations(config.defaultLocale);
-  const { bot, tally } = createBot({ db: database.db, config, translations, logger, now });
+  const { bot, tally, flush } = createBot({ db: database.db, config, translations, logger, now });
   await bot.init();
   const openMeetings = await database.db.meeting.findMany({
     where: { status: "published", startsAt: { gt: now() } },
@@ -66,7 +66,7 @@ export async function startApp(config: Config, logger: Logger, now: () => Date =
     stop() {
       stopping ??= (async () => {
         if (polling) await bot.stop(); // waits for the update in hand
-        await tally.stop();
+        await flush();
         if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
         await database.close();
         logger.info("chibo stopped");

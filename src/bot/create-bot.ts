@@ -14,7 +14,8 @@ import { EXEMPT_PROMPT, GROUP_PROMPT, exemptPromptHandler, groupPromptHandler, m
 import { IMPORT_PROMPT, importPromptHandler, rosterImportFeature } from "./features/roster-import.js";
 import { meetingsFeature } from "./features/meetings.js";
 import { newMeetingFeature } from "./features/new-meeting.js";
-import { REASON_PROMPT, reasonPromptHandler, rsvpFeature } from "./features/rsvp.js";
+import { reasonPromptHandler, rsvpFeature } from "./features/rsvp.js";
+import { GroupReasonAsker, REASON_PROMPT } from "./reason-asker.js";
 import { setupFeature } from "./features/setup.js";
 import { TallyRefresher } from "./tally-refresher.js";
 import { enrich, logHandledUpdate } from "./middleware/enrich.js";
@@ -38,6 +39,8 @@ const retryInsideConversations: MiddlewareFn<Context> = async (ctx, next) => {
 export interface Chibo {
   bot: Bot<BotContext>;
   tally: TallyRefresher;
+  /** Sends what is still queued for groups (tally edits, reason questions); called at shutdown. */
+  flush(): Promise<void>;
 }
 
 export function createBot(deps: BotDeps, options: { botInfo?: UserFromGetMe; tallyEditIntervalMs?: number } = {}): Chibo {
@@ -48,6 +51,7 @@ export function createBot(deps: BotDeps, options: { botInfo?: UserFromGetMe; tal
   bot.api.config.use(retryPolicy());
   installErrorBoundary(bot);
   const tally = new TallyRefresher(bot.api, deps, options.tallyEditIntervalMs);
+  const reasons = new GroupReasonAsker(bot.api, deps);
 
   bot.use(sequentialize(conversationKey));
   bot.use(enrich(deps), logHandledUpdate);
@@ -84,9 +88,9 @@ export function createBot(deps: BotDeps, options: { botInfo?: UserFromGetMe; tal
     linkingFeature(),
     cellChoiceFeature(),
   );
-  bot.use(newMeetingFeature(), rsvpFeature(tally), meetingsFeature(tally));
+  bot.use(newMeetingFeature(), rsvpFeature(tally, reasons), meetingsFeature(tally));
   bot.use(fallback());
-  return { bot, tally };
+  return { bot, tally, flush: async () => void (await Promise.all([tally.stop(), reasons.stop()])) };
 }
 
 /** Anything no feature took: a hint in private chats, silence in groups, and no spinning buttons. */

@@ -1,4 +1,5 @@
 import { Composer } from "grammy";
+import type { Db } from "../db/client.js";
 import { keyValueStore } from "../db/key-value.js";
 import type { BotContext, ChiboContext } from "./context.js";
 
@@ -6,7 +7,8 @@ import type { BotContext, ChiboContext } from "./context.js";
 // even in groups with privacy mode. Prompts live in the database, so an answer after a restart still lands.
 interface StoredPrompt {
   kind: string;
-  identityId: string;
+  /** Who may answer; null when a question addressed to several members may be answered by any of them. */
+  identityId: string | null;
   data: Record<string, string>;
 }
 
@@ -40,8 +42,11 @@ export async function rememberPrompt(
   data: Record<string, string> = {},
 ) {
   if (!ctx.identity) return;
-  const prompt: StoredPrompt = { kind, identityId: ctx.identity.id, data };
-  await keyValueStore(ctx.deps.db).set(promptKey(chatId, messageId), prompt);
+  await storePrompt(ctx.deps.db, chatId, messageId, { kind, identityId: ctx.identity.id, data });
+}
+
+export async function storePrompt(db: Db, chatId: number, messageId: number, prompt: StoredPrompt) {
+  await keyValueStore(db).set(promptKey(chatId, messageId), prompt);
 }
 
 export type PromptHandler = (ctx: ChiboContext, answer: string, data: Record<string, string>) => Promise<unknown>;
@@ -56,9 +61,9 @@ export function promptReplies(handlers: Record<string, PromptHandler>): Composer
     const key = promptKey(ctx.chat.id, repliedTo.message_id);
     const prompt = await store.get<StoredPrompt>(key);
     const handler = prompt ? handlers[prompt.kind] : undefined;
-    if (!prompt || !handler || prompt.identityId !== ctx.identity?.id) return next();
+    if (!prompt || !handler || (prompt.identityId !== null && prompt.identityId !== ctx.identity?.id)) return next();
     await handler(ctx, ctx.message.text, prompt.data); // a refused answer keeps the prompt open for another try
-    await store.delete(key);
+    if (prompt.identityId !== null) await store.delete(key);
   });
   return feature;
 }

@@ -7,6 +7,13 @@ import type { Logger } from "../logger.js";
 import { announcementText, textHash } from "../render/meeting.js";
 import { rsvpKeyboard } from "./meeting-keyboards.js";
 import type { Config } from "../config.js";
+import { KeyedThrottle } from "./throttle.js";
+
+/**
+ * A group's budget of about 20 messages a minute is shared by tally edits (at most one per 6 s) and the
+ * batched questions for absence reasons (at most one per 6 s).
+ */
+export const GROUP_EDIT_INTERVAL_MS = 6000;
 
 /**
  * Keeps every announcement's live tally current without flooding a group: edits of one meeting are at least
@@ -14,55 +21,30 @@ import type { Config } from "../config.js";
  * coalesced into the next edit, and each edit renders from the database, so the last state is always exact.
  */
 export class TallyRefresher {
-  private readonly lastRun = new Map<string, number>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
-  private readonly running = new Map<string, Promise<void>>();
-  private stopped = false;
+  private readonly throttle: KeyedThrottle;
 
   constructor(
     private readonly api: Api,
     private readonly deps: { db: Db; translations: Translations; config: Config; logger: Logger },
-    private readonly minIntervalMs = 3100,
-  ) {}
+    minIntervalMs = GROUP_EDIT_INTERVAL_MS,
+  ) {
+    this.throttle = new KeyedThrottle(
+      minIntervalMs,
+      (meetingId) => this.refresh(meetingId),
+      (error, meetingId) => deps.logger.warn({ err: error, meetingId }, "tally refresh failed"),
+    );
+  }
 
   request(meetingId: string): void {
-    if (this.stopped || this.timers.has(meetingId)) return;
-    const wait = Math.max(0, (this.lastRun.get(meetingId) ?? 0) + this.minIntervalMs - Date.now());
-    const timer = setTimeout(() => {
-      this.timers.delete(meetingId);
-      void this.run(meetingId);
-    }, wait);
-    this.timers.set(meetingId, timer);
+    this.throttle.request(meetingId);
   }
 
-  /** Waits until no edit is scheduled or running (used at shutdown and by tests that need the final state). */
-  async idle(): Promise<void> {
-    while (this.timers.size > 0 || this.running.size > 0) {
-      await Promise.all([...this.running.values()]);
-      if (this.timers.size > 0) await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+  idle(): Promise<void> {
+    return this.throttle.idle();
   }
 
-  /** Sends the edits still waiting for their turn, then stops scheduling new ones. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    const pending = [...this.timers.entries()];
-    this.timers.clear();
-    for (const [, timer] of pending) clearTimeout(timer);
-    await Promise.all(pending.map(([meetingId]) => this.run(meetingId)));
-    await this.idle();
-  }
-
-  private async run(meetingId: string): Promise<void> {
-    const previous = this.running.get(meetingId);
-    if (previous) await previous;
-    this.lastRun.set(meetingId, Date.now());
-    const work = this.refresh(meetingId).catch((error: unknown) =>
-      this.deps.logger.warn({ err: error, meetingId }, "tally refresh failed"),
-    );
-    this.running.set(meetingId, work);
-    await work;
-    this.running.delete(meetingId);
+  stop(): Promise<void> {
+    return this.throttle.stop();
   }
 
   /** Renders the meeting's announcement and edits every post whose text changed. */

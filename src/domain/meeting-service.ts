@@ -263,3 +263,146 @@ export async function meetingTally(db: Db, meeting: Meeting): Promise<Tally> {
 export async function cellBindings(db: Db, cellId: string) {
   return db.chatBinding.findMany({ where: { cellId, active: true, kind: "cell" } });
 }
+
+// ─── Changes after publishing ──────────────────────────────────────────────────────────────────────
+
+function assertEditable(meeting: Meeting) {
+  if (meeting.status === "cancelled") throw new DomainError("rsvp.cancelled");
+  if (meeting.status !== "published") throw new DomainError("rsvp.closed");
+}
+
+/** Members whose answer is recorded: they are told when the meeting changes. */
+export async function answeredMembers(db: Db, meetingId: string) {
+  const answers = await db.rsvp.findMany({
+    where: { meetingId, memberId: { not: null } },
+    include: { member: { include: { identities: true } } },
+  });
+  return answers.flatMap((a) => a.member?.identities ?? []);
+}
+
+export async function changeMeetingTime(
+  db: Db,
+  actor: Actor,
+  meeting: Meeting,
+  startsAt: Date,
+  options: { resetAnswers: boolean },
+): Promise<{ reset: number }> {
+  assertEditable(meeting);
+  return db.$transaction(async (tx) => {
+    await tx.meeting.update({ where: { id: meeting.id }, data: { startsAt, rsvpDeadline: null } });
+    const reset = options.resetAnswers ? (await tx.rsvp.deleteMany({ where: { meetingId: meeting.id } })).count : 0;
+    await recordAudit(tx, actor, {
+      cellId: meeting.cellId,
+      entity: "meeting",
+      entityId: meeting.id,
+      action: "change_time",
+      before: { startsAt: meeting.startsAt, rsvpDeadline: meeting.rsvpDeadline },
+      after: { startsAt, resetAnswers: options.resetAnswers, reset },
+    });
+    return { reset };
+  });
+}
+
+export async function changeMeetingPlace(db: Db, actor: Actor, meeting: Meeting, place: string) {
+  assertEditable(meeting);
+  await db.$transaction(async (tx) => {
+    await tx.meeting.update({ where: { id: meeting.id }, data: { place } });
+    await recordAudit(tx, actor, {
+      cellId: meeting.cellId,
+      entity: "meeting",
+      entityId: meeting.id,
+      action: "change_place",
+      before: { place: meeting.place },
+      after: { place },
+    });
+  });
+}
+
+export async function cancelMeeting(db: Db, actor: Actor, meeting: Meeting, reason: string) {
+  assertEditable(meeting);
+  await db.$transaction(async (tx) => {
+    await tx.meeting.update({ where: { id: meeting.id }, data: { status: "cancelled", cancelReason: reason } });
+    await recordAudit(tx, actor, {
+      cellId: meeting.cellId,
+      entity: "meeting",
+      entityId: meeting.id,
+      action: "cancel",
+      before: { status: meeting.status },
+      after: { status: "cancelled", reason },
+    });
+  });
+}
+
+/** Replaces the accepted agenda (edit, add, remove, reorder and presenters in one go); proposals stay. */
+export async function replaceAgenda(db: Db, actor: Actor, meeting: MeetingWithAgenda, items: AgendaDraftItem[]) {
+  assertEditable(meeting);
+  await db.$transaction(async (tx) => {
+    const kept = await tx.agendaItem.findMany({ where: { meetingId: meeting.id, status: "accepted" } });
+    const attachments = new Map(kept.filter((item) => item.attachment).map((item) => [item.title, item.attachment]));
+    await tx.agendaItem.deleteMany({ where: { meetingId: meeting.id, status: "accepted" } });
+    await tx.agendaItem.createMany({
+      data: items.map((item, position) => ({
+        meetingId: meeting.id,
+        position,
+        title: item.title,
+        presenter: item.presenter,
+        attachment: attachments.get(item.title) ?? null,
+      })),
+    });
+    await recordAudit(tx, actor, {
+      cellId: meeting.cellId,
+      entity: "meeting",
+      entityId: meeting.id,
+      action: "change_agenda",
+      before: meeting.agenda.map((item) => item.title),
+      after: items.map((item) => item.title),
+    });
+  });
+}
+
+export async function attachToAgendaItem(db: Db, actor: Actor, meeting: MeetingWithAgenda, position: number, attachment: string) {
+  assertEditable(meeting);
+  const item = await db.agendaItem.findFirst({ where: { meetingId: meeting.id, status: "accepted", position } });
+  if (!item) throw new DomainError("agenda.bad_index");
+  await db.$transaction(async (tx) => {
+    await tx.agendaItem.update({ where: { id: item.id }, data: { attachment } });
+    await recordAudit(tx, actor, {
+      cellId: meeting.cellId,
+      entity: "agenda_item",
+      entityId: item.id,
+      action: "attach",
+      before: { attachment: item.attachment },
+      after: { attachment },
+    });
+  });
+  return item;
+}
+
+/** A member proposes an agenda item; it waits for the secretary's decision. */
+export async function proposeAgendaItem(db: Db, meeting: Meeting, identityId: string, title: string) {
+  assertEditable(meeting);
+  const count = await db.agendaItem.count({ where: { meetingId: meeting.id, status: "proposed", proposedBy: identityId } });
+  if (count >= 3) throw new DomainError("agenda.too_many_proposals");
+  const position = await db.agendaItem.count({ where: { meetingId: meeting.id } });
+  return db.agendaItem.create({ data: { meetingId: meeting.id, position, title, status: "proposed", proposedBy: identityId } });
+}
+
+export async function decideProposal(db: Db, actor: Actor, itemId: string, accept: boolean) {
+  const item = await db.agendaItem.findUnique({ where: { id: itemId }, include: { meeting: true } });
+  if (!item || item.status !== "proposed") throw new DomainError("agenda.proposal_gone");
+  assertEditable(item.meeting);
+  await db.$transaction(async (tx) => {
+    const position = accept
+      ? await tx.agendaItem.count({ where: { meetingId: item.meetingId, status: "accepted" } })
+      : item.position;
+    await tx.agendaItem.update({ where: { id: itemId }, data: { status: accept ? "accepted" : "declined", position } });
+    await recordAudit(tx, actor, {
+      cellId: item.meeting.cellId,
+      entity: "agenda_item",
+      entityId: itemId,
+      action: accept ? "accept_proposal" : "decline_proposal",
+      after: { title: item.title },
+    });
+  });
+  return item;
+}

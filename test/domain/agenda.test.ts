@@ -138,7 +138,11 @@ describe("default agendas", () => {
 });
 
 describe("editing the agenda", () => {
-  const start: AgendaItem[] = [{ title: "Khai mạc", titleEn: "Opening", presenterRole: "chair" }, { title: "Thảo luận" }, { title: "Bế mạc" }];
+  const start: AgendaItem[] = [
+    { title: "Khai mạc", titleEn: "Opening", presenterRole: "chair" },
+    { title: "Thảo luận" },
+    { title: "Bế mạc" },
+  ];
 
   it("adds an item at the end or at a chosen place, tidying the title", () => {
     expect(addItem(start, "  Góp ý   dự thảo  ").at(-1)).toEqual({ title: "Góp ý dự thảo" });

@@ -11,19 +11,18 @@ import {
 } from "../../domain/meeting-service.js";
 import { cleanReason, parseRsvpText } from "../../domain/rsvp-text.js";
 import { meetingIcs } from "../../render/ics.js";
-import { escapeHtml } from "../../render/html.js";
 import { namesPage } from "../../render/meeting.js";
 import { callbackData, featurePattern, parseCallback } from "../callback-data.js";
 import type { BotContext, ChiboContext } from "../context.js";
 import { ABSENCE_REASONS, PREVIEW_CODE, RSVP, reasonKeyboard, rsvpKeyboard } from "../meeting-keyboards.js";
 import { rememberPrompt, type PromptHandler } from "../prompts.js";
+import { REASON_PROMPT, type GroupReasonAsker } from "../reason-asker.js";
 import type { TallyRefresher } from "../tally-refresher.js";
 
-export const REASON_PROMPT = "rsvp-reason";
 const NAMES_PAGE_SIZE = 40;
 
 /** Members answer an announcement with one tap (or in words, replying to it); the tally follows. */
-export function rsvpFeature(refresher: TallyRefresher): Composer<BotContext> {
+export function rsvpFeature(refresher: TallyRefresher, asker: GroupReasonAsker): Composer<BotContext> {
   const feature = new Composer<BotContext>();
 
   feature.callbackQuery(featurePattern(RSVP), async (ctx) => {
@@ -37,7 +36,7 @@ export function rsvpFeature(refresher: TallyRefresher): Composer<BotContext> {
         return record(ctx, refresher, meeting, "attend", null);
       case "n":
         await record(ctx, refresher, meeting, "absent", null);
-        return askReason(ctx, meeting);
+        return askReason(ctx, meeting, asker);
       case "r": {
         const reason = (ABSENCE_REASONS as readonly string[]).includes(extra) ? reasonLabel(ctx, extra) : null;
         return record(ctx, refresher, meeting, "absent", reason);
@@ -117,9 +116,8 @@ function plain(html: string): string {
 }
 
 /** Asks why: privately when the member has a chat with the bot, otherwise as a reply in the group. */
-async function askReason(ctx: ChiboContext, meeting: Meeting) {
+async function askReason(ctx: ChiboContext, meeting: Meeting, asker: GroupReasonAsker) {
   const identity = requireIdentity(ctx);
-  const keyboard = reasonKeyboard(ctx.t, meeting.code);
   if (identity.startedPrivate && ctx.from) {
     const t = ctx.deps.translations.t(identity.locale === "en" ? "en" : ctx.deps.config.defaultLocale);
     const sent = await ctx.api
@@ -131,12 +129,7 @@ async function askReason(ctx: ChiboContext, meeting: Meeting) {
     if (sent) return rememberPrompt(ctx, ctx.from.id, sent.message_id, REASON_PROMPT, { meetingId: meeting.id });
   }
   if (!ctx.chat || !ctx.from) return;
-  const mention = `<a href="tg://user?id=${ctx.from.id}">${escapeHtml(ctx.from.first_name)}</a>`;
-  const sent = await ctx.api.sendMessage(ctx.chat.id, ctx.t("rsvp.ask_reason_group", { mention, code: meeting.code }), {
-    parse_mode: "HTML",
-    reply_markup: keyboard,
-  });
-  await rememberPrompt(ctx, ctx.chat.id, sent.message_id, REASON_PROMPT, { meetingId: meeting.id });
+  asker.ask(ctx.chat.id, meeting, ctx.from, ctx.binding?.locale ?? ctx.binding?.cell?.locale ?? null);
 }
 
 export function reasonPromptHandler(refresher: TallyRefresher): PromptHandler {

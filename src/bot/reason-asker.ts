@@ -1,0 +1,73 @@
+import type { Api } from "grammy";
+import type { Config } from "../config.js";
+import type { Db } from "../db/client.js";
+import type { Translations } from "../i18n.js";
+import { isLocale } from "../i18n.js";
+import type { Logger } from "../logger.js";
+import { escapeHtml } from "../render/html.js";
+import { reasonKeyboard } from "./meeting-keyboards.js";
+import { storePrompt } from "./prompts.js";
+import { GROUP_EDIT_INTERVAL_MS } from "./tally-refresher.js";
+import { KeyedThrottle } from "./throttle.js";
+
+export const REASON_PROMPT = "rsvp-reason";
+
+interface Waiting {
+  chatId: number;
+  meetingId: string;
+  code: string;
+  locale: string | null;
+  mentions: Map<number, string>;
+}
+
+/**
+ * Asks absent members without a private chat for their reason in the group. Members tapping "absent" at
+ * the same time are named together in one question, so a busy minute costs one message, not one per member.
+ */
+export class GroupReasonAsker {
+  private readonly waiting = new Map<string, Waiting>();
+  private readonly throttle: KeyedThrottle;
+
+  constructor(
+    private readonly api: Api,
+    private readonly deps: { db: Db; translations: Translations; config: Config; logger: Logger },
+  ) {
+    this.throttle = new KeyedThrottle(
+      GROUP_EDIT_INTERVAL_MS,
+      (key) => this.flush(key),
+      (error, key) => deps.logger.warn({ err: error, key }, "could not ask for absence reasons"),
+    );
+  }
+
+  ask(chatId: number, meeting: { id: string; code: string }, user: { id: number; first_name: string }, locale: string | null) {
+    const key = `${meeting.id}:${chatId}`;
+    const entry = this.waiting.get(key) ?? { chatId, meetingId: meeting.id, code: meeting.code, locale, mentions: new Map() };
+    entry.mentions.set(user.id, `<a href="tg://user?id=${user.id}">${escapeHtml(user.first_name)}</a>`);
+    this.waiting.set(key, entry);
+    this.throttle.request(key);
+  }
+
+  stop(): Promise<void> {
+    return this.throttle.stop();
+  }
+
+  private async flush(key: string): Promise<void> {
+    const entry = this.waiting.get(key);
+    this.waiting.delete(key);
+    if (!entry || entry.mentions.size === 0) return;
+    const t = this.deps.translations.t(isLocale(entry.locale) ? entry.locale : this.deps.config.defaultLocale);
+    const sent = await this.api.sendMessage(
+      entry.chatId,
+      t("rsvp.ask_reason_group", { mention: [...entry.mentions.values()].join(", "), code: entry.code }),
+      {
+        parse_mode: "HTML",
+        reply_markup: reasonKeyboard(t, entry.code),
+      },
+    );
+    await storePrompt(this.deps.db, entry.chatId, sent.message_id, {
+      kind: REASON_PROMPT,
+      identityId: null,
+      data: { meetingId: entry.meetingId },
+    });
+  }
+}
