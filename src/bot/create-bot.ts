@@ -12,6 +12,7 @@ import { languageFeature } from "./features/language.js";
 import { linkingFeature } from "./features/linking.js";
 import { EXEMPT_PROMPT, GROUP_PROMPT, exemptPromptHandler, groupPromptHandler, membersFeature } from "./features/members.js";
 import { IMPORT_PROMPT, importPromptHandler, rosterImportFeature } from "./features/roster-import.js";
+import { meetingAdminFeature, meetingPromptHandlers } from "./features/meeting-admin.js";
 import { meetingsFeature } from "./features/meetings.js";
 import { newMeetingFeature } from "./features/new-meeting.js";
 import { reasonPromptHandler, rsvpFeature } from "./features/rsvp.js";
@@ -76,6 +77,7 @@ export function createBot(deps: BotDeps, options: { botInfo?: UserFromGetMe; tal
       [GROUP_PROMPT]: groupPromptHandler,
       [EXEMPT_PROMPT]: exemptPromptHandler,
       [REASON_PROMPT]: reasonPromptHandler(tally),
+      ...meetingPromptHandlers(tally),
     }),
   );
   bot.use(
@@ -88,7 +90,7 @@ export function createBot(deps: BotDeps, options: { botInfo?: UserFromGetMe; tal
     linkingFeature(),
     cellChoiceFeature(),
   );
-  bot.use(newMeetingFeature(), rsvpFeature(tally, reasons), meetingsFeature(tally));
+  bot.use(newMeetingFeature(), rsvpFeature(tally, reasons), meetingsFeature(tally), meetingAdminFeature(tally));
   bot.use(fallback());
   return { bot, tally, flush: async () => void (await Promise.all([tally.stop(), reasons.stop()])) };
 }

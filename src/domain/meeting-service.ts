@@ -29,7 +29,7 @@ export interface MeetingDraft {
 }
 
 export type MeetingWithAgenda = Meeting & {
-  agenda: { position: number; title: string; presenter: string | null; status: string }[];
+  agenda: { position: number; title: string; presenter: string | null; status: string; attachment: string | null }[];
   guests: { name: string }[];
 };
 

@@ -87,6 +87,7 @@ export async function announceMeeting(h: Harness, secretary: FakeUser, when = "1
   await tapOn("nm:pick:suggest:0");
   await tapOn("nm:pick:skip");
   await tapOn("nm:pick:minutes:90");
+  await tapOn("nm:pick:deadline:2h");
   await tapOn("nm:pick:publish");
   return h.db.meeting.findFirstOrThrow({ orderBy: { createdAt: "desc" } });
 }

@@ -9,10 +9,12 @@ import {
   checkMeetingTime,
   defaultDurationMinutes,
   meetingPeriod,
+  rsvpDeadlineDefault,
   type MeetingType,
 } from "../../domain/meetings.js";
 import { computeTally } from "../../domain/tally.js";
-import { announcementText } from "../../render/meeting.js";
+import { announcementText, localDateTime } from "../../render/meeting.js";
+import { noticeToCommittee } from "../meeting-notices.js";
 import { postAnnouncement } from "../announce.js";
 import { callbackData, parseCallback } from "../callback-data.js";
 import type { BotContext, ChiboContext } from "../context.js";
@@ -119,14 +121,57 @@ async function newMeetingForm(conversation: NewMeetingConversation, ctx: ChiboCo
       : [],
     rsvpDeadlineLocal: null,
   };
+  const deadline = await askDeadline(conversation, ctx, cell, startsAtLocal, now);
+  if (deadline === undefined) return;
+  draft.rsvpDeadlineLocal = deadline;
   const published = await previewAndPublish(conversation, ctx, cell, draft, now);
   if (!published) return;
   const posted = await conversation.external(async () => {
     const meeting = await publishMeeting(ctx.deps.db, ctx.actor, cell, draft, ctx.deps.now());
     const count = await postAnnouncement(ctx.api, ctx.deps, meeting, cell);
+    await noticeToCommittee(ctx.api, ctx.deps, meeting, (t) =>
+      t("meeting.committee_notice", {
+        cell: cell.name,
+        type: t(`meeting_type.${meeting.type}`).toLowerCase(),
+        when: localDateTime(t, meeting.startsAt, cell.timeZone),
+        place: meeting.place ?? "—",
+        code: meeting.code,
+      }),
+    );
     return { code: meeting.code, count };
   });
   await ctx.reply(ctx.t("new_meeting.published", { code: posted.code, chats: posted.count }), { parse_mode: "HTML" });
+}
+
+/** The answer deadline: two hours before (default), the day before, none, or a typed date and time. */
+async function askDeadline(
+  conversation: NewMeetingConversation,
+  ctx: ChiboContext,
+  cell: Cell,
+  startsAtLocal: string,
+  now: Date,
+) {
+  const start = localToUtc(startsAtLocal, cell.timeZone).getTime();
+  const toLocal = (ms: number) => {
+    const { date, time } = utcToLocal(new Date(ms), cell.timeZone);
+    return `${date}T${time}`;
+  };
+  const keyboard = new InlineKeyboard();
+  option(keyboard, ctx.t("new_meeting.deadline_2h"), "deadline", "2h").row();
+  option(keyboard, ctx.t("new_meeting.deadline_1d"), "deadline", "1d").row();
+  option(keyboard, ctx.t("new_meeting.deadline_none"), "deadline", "none");
+  for (;;) {
+    const answer = await ask(conversation, ctx, ctx.t("new_meeting.ask_deadline"), keyboard);
+    if (!answer) return undefined;
+    if (answer.tapped?.[1] === "deadline") {
+      const choice = answer.tapped[2];
+      if (choice === "none") return null;
+      return choice === "1d" ? toLocal(start - 24 * 3600_000) : rsvpDeadlineDefault(startsAtLocal);
+    }
+    const parsed = parseMeetingTime(answer.text, { now, timeZone: cell.timeZone });
+    if (parsed.kind === "datetime" && localToUtc(parsed.local, cell.timeZone).getTime() < start) return parsed.local;
+    await ctx.reply(ctx.t("new_meeting.bad_deadline"));
+  }
 }
 
 function splitPair(text: string): [string | null, string | null] {
@@ -244,7 +289,7 @@ async function askAgenda(
   let agenda: AgendaDraftItem[] = defaultAgenda(type, cell.type as Parameters<typeof defaultAgenda>[1], topic ?? undefined).map(
     (item) => ({
       title: ctx.locale === "en" ? item.titleEn : item.title,
-      presenter: null,
+      presenter: item.presenterRole ? ctx.t(`presenter_role.${item.presenterRole}`) : null,
     }),
   );
   for (;;) {
@@ -340,7 +385,7 @@ function draftAsMeeting(draft: MeetingDraft, cell: Cell, now: Date): MeetingWith
     durationMinutes: draft.durationMinutes,
     place: draft.place,
     status: "published",
-    rsvpDeadline: null,
+    rsvpDeadline: draft.rsvpDeadlineLocal ? localToUtc(draft.rsvpDeadlineLocal, cell.timeZone) : null,
     chairMemberId: draft.chair,
     minuteTakerId: draft.minuteTaker,
     cancelReason: null,
@@ -364,6 +409,7 @@ function draftAsMeeting(draft: MeetingDraft, cell: Cell, now: Date): MeetingWith
       title: item.title,
       presenter: item.presenter,
       status: "accepted",
+      attachment: null,
     })),
     guests: draft.guests.map((name) => ({ name })),
   };

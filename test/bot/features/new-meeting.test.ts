@@ -80,6 +80,7 @@ describe("/newmeeting", () => {
     await tap("nm:pick:suggest:0");
     await tap("nm:pick:skip");
     await tap("nm:pick:minutes:90");
+    await tap("nm:pick:deadline:none");
     await tap("nm:pick:publish");
     const items = await h.db.agendaItem.findMany({ orderBy: { position: "asc" } });
     expect(items.map((i) => [i.title, i.presenter])).toEqual([
