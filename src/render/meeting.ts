@@ -76,6 +76,7 @@ export function namesPage(t: Translate, tally: Tally, page: number, pageSize: nu
       (entry) => `❌ ${escapeHtml(entry.name)}${entry.reason ? ` (${escapeHtml(clip(entry.reason, 60))})` : ""}`,
     ),
     ...tally.noAnswerNames.map((name) => `⏳ ${escapeHtml(name)}`),
+    ...tally.exemptAttendingNames.map((name) => `☑️ ${escapeHtml(name)} (${t("membership.exempt")})`),
   ];
   const pages = Math.max(1, Math.ceil(entries.length / pageSize));
   const current = Math.min(Math.max(1, page), pages);

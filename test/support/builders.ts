@@ -103,11 +103,14 @@ export async function linkedMembers(
   count: number,
   options: { startedBot?: boolean } = {},
 ) {
-  const entries = await h.db.member.findMany({
-    where: { cellId, membership: "active" },
+  // ordinary members first: a linked secretary would rightly be allowed what members are not
+  // (and exempt members last: they are invited but not expected)
+  const roster = await h.db.member.findMany({
+    where: { cellId, membership: { in: ["active", "exempt"] } },
     orderBy: { nameKey: "asc" },
-    take: count,
   });
+  const rank = (m: { role: string; membership: string }) => (m.membership === "exempt" ? 2 : m.role === "member" ? 0 : 1);
+  const entries = [...roster].sort((a, b) => rank(a) - rank(b)).slice(0, count);
   const users: FakeUser[] = [];
   for (const entry of entries) {
     const user = h.fake.user({ first_name: entry.fullName.split(" ").at(-1)! }, { startedBot: options.startedBot ?? false });

@@ -3,6 +3,7 @@ import { DomainError } from "../../domain/errors.js";
 import { canManageCell, claimMember, decideClaim, linkIdentity, touchIdentity } from "../../domain/identities.js";
 import { listMembers } from "../../domain/members.js";
 import { isLocale, type Translate } from "../../i18n.js";
+import { localDateTime } from "../../render/meeting.js";
 import { callbackData, featurePattern, parseCallback } from "../callback-data.js";
 import type { BotContext, ChiboContext } from "../context.js";
 import { requireManagedCell } from "../guards.js";
@@ -49,7 +50,23 @@ export function linkingFeature(): Composer<BotContext> {
       ? await ctx.deps.db.member.findUnique({ where: { id: ctx.identity.memberId }, include: { cell: true } })
       : null;
     if (!member) return ctx.reply(ctx.t("link.me_unlinked"), { parse_mode: "HTML" });
-    await ctx.reply(ctx.t("link.me_linked", { name: member.fullName, cell: member.cell.name }), { parse_mode: "HTML" });
+    const answers = await ctx.deps.db.rsvp.findMany({
+      where: { memberId: member.id },
+      include: { meeting: true },
+      orderBy: { meeting: { startsAt: "desc" } },
+      take: 6,
+    });
+    const history = answers.map((a) =>
+      ctx.t(a.answer === "attend" ? "link.history_attend" : "link.history_absent", {
+        code: a.meeting.code,
+        when: localDateTime(ctx.t, a.meeting.startsAt, member.cell.timeZone),
+        reason: a.reason ?? "",
+        proxy: a.byProxy ? ctx.t("link.history_proxy") : "",
+      }),
+    );
+    const lines = [ctx.t("link.me_linked", { name: member.fullName, cell: member.cell.name })];
+    lines.push(history.length > 0 ? ctx.t("link.history_title") : ctx.t("link.history_none"), ...history);
+    await ctx.reply(lines.join("\n"), { parse_mode: "HTML" });
   });
 
   feature.command("requests", async (ctx) => {

@@ -210,3 +210,41 @@ describe("many answers at once", () => {
     expect(h.fake.stats.rateLimited).toBe(0);
   });
 });
+
+describe("odd and hostile answers", () => {
+  it("stores one answer when a member taps twice at the same moment", async () => {
+    const [member] = await linkedMembers(h, group, cellId, 1);
+    await Promise.all([press(member!, `rsvp:y:${meeting.code}`), press(member!, `rsvp:y:${meeting.code}`)]);
+    expect(await h.db.rsvp.count()).toBe(1);
+  });
+
+  it("refuses a tap on a meeting that has already taken place", async () => {
+    await h.db.meeting.update({ where: { id: meeting.id }, data: { startsAt: new Date(NOW.getTime() - 3600_000) } });
+    const [member] = await linkedMembers(h, group, cellId, 1);
+    expect((await press(member!, `rsvp:y:${meeting.code}`)).answer?.text).toContain("đã diễn ra");
+    expect(await h.db.rsvp.count()).toBe(0);
+  });
+
+  it("keeps an emoji-only reason as the member wrote it", async () => {
+    const [member] = await linkedMembers(h, group, cellId, 1);
+    await press(member!, `rsvp:n:${meeting.code}`);
+    const question = await reasonQuestion(group);
+    await h.fake.sendText(member!, group, "🤒", { replyTo: question.message_id });
+    expect((await answersIn())[0]).toMatchObject({ answer: "absent", reason: "🤒" });
+  });
+
+  it("shows a member their own answers with /me", async () => {
+    const [member] = await linkedMembers(h, group, cellId, 1, { startedBot: true });
+    await press(member!, `rsvp:y:${meeting.code}`);
+    await h.fake.sendText(member!, "private", "/me");
+    expect(last(h, member!).text).toContain(`${meeting.code} 19:30 thứ Bảy, 05/12/2026: ✅ sẽ dự`);
+  });
+
+  it("refuses a 3,000-character agenda item with the limit, keeping the agenda", async () => {
+    await h.fake.sendText(secretary, "private", `/editmeeting ${meeting.code}`);
+    await h.fake.pressButton(secretary, "private", last(h, secretary).message_id, byData(`ma:a:${meeting.code}`));
+    await h.fake.sendText(secretary, "private", "x".repeat(3000), { replyTo: last(h, secretary).message_id });
+    expect(last(h, secretary).text).toContain("không quá 500 ký tự");
+    expect(await h.db.agendaItem.count({ where: { meetingId: meeting.id } })).toBe(8);
+  });
+});
