@@ -496,7 +496,8 @@ function endsAsQuestion(units: readonly Unit[]): boolean {
   let last = units.length - 1;
   while (last >= 0) {
     const unit = units[last];
-    if (!unit || !(unit.tag === "emoji" || POLITE_ENDINGS.has(unit.word))) break;
+    // decoration after the question: emoji (including the filler 🙏) and polite endings
+    if (!unit || !(unit.tag === "emoji" || FILLER_EMOJI.has(unit.word) || POLITE_ENDINGS.has(unit.word))) break;
     last--;
   }
   const final = units[last];

@@ -93,4 +93,12 @@ describe("forged button presses", () => {
       expect(press.answer?.text ?? "").toMatch(/không còn hiệu lực|hết hạn/);
     }
   });
+
+  it("a member cannot answer for others or for a meeting that does not exist", async () => {
+    const press = await forge(memberOfA, `px:a:ZZ9:${memberIdInA}:y`);
+    expect(press.answer?.text).toContain("Chỉ bí thư");
+    const unknown = await forge(memberOfA, "rsvp:y:ZZ9");
+    expect(unknown.answer?.text).toContain("Không tìm thấy buổi họp");
+    expect(await h.db.rsvp.count()).toBe(0);
+  });
 });

@@ -333,3 +333,9 @@ describe("properties", () => {
     );
   });
 });
+
+describe("regressions found by the property tests", () => {
+  it("a question ending in 'chưa' stays a question when a 🙏 follows it", () => {
+    expect(parseRsvpText("có cô lý do chưa 🙏")).toEqual({ kind: "unclear" });
+  });
+});
