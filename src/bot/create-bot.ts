@@ -12,7 +12,9 @@ import { languageFeature } from "./features/language.js";
 import { linkingFeature } from "./features/linking.js";
 import { EXEMPT_PROMPT, GROUP_PROMPT, exemptPromptHandler, groupPromptHandler, membersFeature } from "./features/members.js";
 import { IMPORT_PROMPT, importPromptHandler, rosterImportFeature } from "./features/roster-import.js";
+import { closingFeature } from "./features/closing.js";
 import { meetingAdminFeature, meetingPromptHandlers } from "./features/meeting-admin.js";
+import { CHECKIN_PROMPT, checkinPromptHandler, meetingDayFeature } from "./features/meeting-day.js";
 import { meetingsFeature } from "./features/meetings.js";
 import { newMeetingFeature } from "./features/new-meeting.js";
 import { reasonPromptHandler, rsvpFeature } from "./features/rsvp.js";
@@ -78,6 +80,7 @@ export function createBot(deps: BotDeps, options: { botInfo?: UserFromGetMe; tal
       [EXEMPT_PROMPT]: exemptPromptHandler,
       [REASON_PROMPT]: reasonPromptHandler(tally),
       ...meetingPromptHandlers(tally),
+      [CHECKIN_PROMPT]: checkinPromptHandler,
     }),
   );
   bot.use(
@@ -91,6 +94,7 @@ export function createBot(deps: BotDeps, options: { botInfo?: UserFromGetMe; tal
     cellChoiceFeature(),
   );
   bot.use(newMeetingFeature(), rsvpFeature(tally, reasons), meetingsFeature(tally), meetingAdminFeature(tally));
+  bot.use(meetingDayFeature(), closingFeature());
   bot.use(fallback());
   return { bot, tally, flush: async () => void (await Promise.all([tally.stop(), reasons.stop()])) };
 }

@@ -28,6 +28,19 @@ export async function announceChange(api: Api, deps: BotDeps, meeting: Meeting, 
   }
 }
 
+/** One message in each chat of the meeting's cell, in that chat's language. */
+export async function announceToCell(api: Api, deps: BotDeps, meeting: Meeting, render: (t: Translate) => string) {
+  const cell = await deps.db.cell.findUniqueOrThrow({ where: { id: meeting.cellId } });
+  for (const binding of await cellBindings(deps.db, cell.id)) {
+    if (binding.platform !== "telegram") continue;
+    const locale = binding.locale ?? cell.locale;
+    const t = deps.translations.t(isLocale(locale) ? locale : deps.config.defaultLocale);
+    await api
+      .sendMessage(Number(binding.chatId), render(t), { parse_mode: "HTML" })
+      .catch((error: unknown) => deps.logger.warn({ err: error, bindingId: binding.id }, "could not post to a cell chat"));
+  }
+}
+
 /** The committee learns of every meeting its cells announce (HD 42: the committee member following the cell is told). */
 export async function noticeToCommittee(api: Api, deps: BotDeps, meeting: Meeting, render: (t: Translate) => string) {
   const cell = await deps.db.cell.findUniqueOrThrow({ where: { id: meeting.cellId } });
