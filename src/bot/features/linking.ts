@@ -4,6 +4,8 @@ import { canManageCell, claimMember, decideClaim, linkIdentity, touchIdentity } 
 import { listMembers } from "../../domain/members.js";
 import { isLocale, type Translate } from "../../i18n.js";
 import { localDateTime } from "../../render/meeting.js";
+import { utcToLocal } from "../../domain/dates.js";
+import { cellMemberFlags } from "../../domain/meeting-day.js";
 import { callbackData, featurePattern, parseCallback } from "../callback-data.js";
 import type { BotContext, ChiboContext } from "../context.js";
 import { requireManagedCell } from "../guards.js";
@@ -66,6 +68,12 @@ export function linkingFeature(): Composer<BotContext> {
     );
     const lines = [ctx.t("link.me_linked", { name: member.fullName, cell: member.cell.name })];
     lines.push(history.length > 0 ? ctx.t("link.history_title") : ctx.t("link.history_none"), ...history);
+    const year = Number(utcToLocal(ctx.deps.now(), member.cell.timeZone).date.slice(0, 4));
+    const standing = (await cellMemberFlags(ctx.deps.db, member.cell, year)).find((s) => s.memberId === member.id);
+    if (standing) {
+      lines.push(ctx.t("link.attendance_year", { year, unexcused: standing.unexcusedThisYear }));
+      lines.push(...standing.flags.map((flag) => `⚠️ ${ctx.t(`member_flag.${flag}`, { count: standing.unexcusedThisYear })}`));
+    }
     await ctx.reply(lines.join("\n"), { parse_mode: "HTML" });
   });
 

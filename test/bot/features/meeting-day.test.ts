@@ -196,4 +196,39 @@ describe("roll call, opening report, closing and the minutes", () => {
     expect(last(h, secretary).text).toContain("Có mặt 69/81");
     expect(await h.db.auditLog.count({ where: { action: "correct_attendance" } })).toBe(1);
   });
+
+  it("keeps one consistent record when the roll call and a self check-in race", async () => {
+    const [member] = await linkedMembers(h, group, cellId, 1);
+    const { notice } = await openCheckinAt("19:25");
+    const entry = await h.db.platformIdentity.findFirstOrThrow({ where: { platformUserId: String(member!.id) } });
+    const searched = await h.db.member.findUniqueOrThrow({ where: { id: entry.memberId! } });
+    await say(`/rollcall ${meeting.code} ${searched.searchKey}`);
+    await tapPrivate(`rc:m:${meeting.code}:${entry.memberId}:q`);
+    await Promise.all([
+      h.fake.pressButton(member!, group, notice.message_id, dataStartsWith("ci:y:")),
+      tapPrivate(`rc:s:${meeting.code}:${entry.memberId}:p:q`),
+    ]);
+    const records = await h.db.attendance.findMany({ where: { memberId: entry.memberId! } });
+    expect(records).toHaveLength(1);
+    expect(records[0]!.status).toBe("present");
+  });
+
+  it("shows a member their unexcused absences this year and the warning at two", async () => {
+    const [member] = await linkedMembers(h, group, cellId, 1, { startedBot: true });
+    const entry = await h.db.platformIdentity.findFirstOrThrow({ where: { platformUserId: String(member!.id) } });
+    for (const [code, day] of [
+      ["OLD1", "2026-03-05T12:30:00Z"],
+      ["OLD2", "2026-06-05T12:30:00Z"],
+    ] as const) {
+      const past = await h.db.meeting.create({
+        data: { cellId, code, type: "regular", startsAt: new Date(day), durationMinutes: 90, status: "closed" },
+      });
+      await h.db.attendance.create({
+        data: { meetingId: past.id, memberId: entry.memberId!, status: "unexcused", source: "rollcall" },
+      });
+    }
+    await h.fake.sendText(member!, "private", "/me");
+    expect(last(h, member!).text).toContain("Năm 2026: vắng không lý do 2 lần.");
+    expect(last(h, member!).text).toContain("vắng không lý do 2 lần trong năm");
+  });
 });
