@@ -32,16 +32,20 @@ export async function minutesFor(deps: BotDeps, meeting: MeetingWithAgenda, cell
   );
   const vote = meeting.vote ? (JSON.parse(meeting.vote) as { for: number; against: number; abstain: number }) : null;
   const score = meeting.score ? (JSON.parse(meeting.score) as { parts: Record<string, number>; total: number }) : null;
+  const secretary = overview.members.find((m) => m.role === "secretary");
   const entitled = overview.members.filter((m) => m.status === "official" && m.membership !== "transferred_out").length;
   return {
     committeeName: committee?.name ?? null,
     cellName: cell.name,
     place: meeting.place ?? "",
+    // the header's place name is the ward's: "Đảng bộ phường Đông Kinh" → "Đông Kinh"
+    ...(committee ? { locality: committee.name.replace(/^đảng bộ\s+/i, "").replace(/^(phường|xã|thị trấn)\s+/i, "") } : {}),
     date: start.date,
     actualStart: start.time,
     actualEnd: end.time,
     typeLabel: MINUTES_TYPE_LABELS[meeting.type] ?? meeting.type,
-    chair: meeting.chairMemberId ?? "",
+    chair: meeting.chairMemberId ?? secretary?.fullName ?? "",
+    ...(meeting.chairMemberId === null && secretary ? { chairTitle: "Bí thư chi bộ" } : {}),
     minuteTaker: meeting.minuteTakerId ?? "",
     guests: overview.guests.map((g) => ({ name: g.name, ...(g.title ? { title: g.title } : {}) })),
     counts: {
