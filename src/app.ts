@@ -7,9 +7,15 @@ import { openDatabase, redactUrl, type Database } from "./db/client.js";
 import { createTranslations } from "./i18n.js";
 import type { Logger } from "./logger.js";
 import { startHttpServer } from "./server/http.js";
+import { hostname } from "node:os";
+import { runJobs, startScheduler } from "./jobs/scheduler.js";
+import { OutboxSender, type DrainResult } from "./jobs/sender.js";
 
 export interface App {
   database: Database;
+  /** One scheduler tick and one outbox drain, as the timers do (tests call these with an injected clock). */
+  runJobsNow(): Promise<Record<string, number>>;
+  drainOutbox(): Promise<DrainResult>;
   /** The HTTP port actually bound (webhook mode), useful when HTTP_PORT=0. */
   httpPort: number | undefined;
   stop(): Promise<void>;
@@ -56,6 +62,10 @@ export async function startApp(config: Config, logger: Logger, now: () => Date =
     polling = bot.start({ allowed_updates: [...ALLOWED_UPDATES], onStart: () => undefined });
     polling.catch((error: unknown) => logger.fatal({ err: error }, "polling stopped"));
   }
+  const jobDeps = { db: database.db, translations, config, logger, now };
+  const sender = OutboxSender.forConfig(jobDeps, { instanceId: `${hostname()}:${process.pid}`, now });
+  const scheduler = config.jobsEnabled ? startScheduler(jobDeps) : undefined;
+  if (config.jobsEnabled) sender.start();
   const httpPort = server ? (server.address() as AddressInfo).port : undefined;
   logger.info({ mode: config.mode, bot: bot.botInfo.username, httpPort, startupMs: Date.now() - started }, "chibo is running");
 
@@ -63,10 +73,14 @@ export async function startApp(config: Config, logger: Logger, now: () => Date =
   return {
     database,
     httpPort,
+    runJobsNow: () => runJobs(jobDeps),
+    drainOutbox: () => sender.drainOnce(),
     stop() {
       stopping ??= (async () => {
         if (polling) await bot.stop(); // waits for the update in hand
         await flush();
+        await scheduler?.stop();
+        await sender.stop();
         if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
         await database.close();
         logger.info("chibo stopped");

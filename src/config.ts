@@ -62,6 +62,7 @@ const schema = z
     ),
     ADMIN_TELEGRAM_IDS: idList,
     LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(LOG_LEVELS).default("info")),
+    JOBS_ENABLED: z.preprocess(emptyAsUndefined, z.enum(["true", "false"]).default("true")),
     INVITE_CODE_TTL_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(365).default(14)),
   })
   .superRefine((env, ctx) => {
@@ -83,6 +84,8 @@ export interface Config {
   adminTelegramIds: ReadonlySet<string>;
   logLevel: (typeof LOG_LEVELS)[number];
   inviteCodeTtlDays: number;
+  /** Scheduled reminders and the outbox sender; tests drive them by hand instead. */
+  jobsEnabled: boolean;
 }
 
 export class ConfigError extends Error {
@@ -122,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = readEnvironment()): Config {
     adminTelegramIds: new Set(e.ADMIN_TELEGRAM_IDS),
     logLevel: e.LOG_LEVEL,
     inviteCodeTtlDays: e.INVITE_CODE_TTL_DAYS,
+    jobsEnabled: e.JOBS_ENABLED === "true",
   };
 }
 

@@ -41,6 +41,7 @@ export const COMMANDS: { command: string; audience: Audience; where: ("private" 
   { command: "invite", audience: "committee", where: ["group", "private"] },
   { command: "cells", audience: "committee", where: ["group", "private"] },
   { command: "committee", audience: "operator", where: ["group", "private"] },
+  { command: "jobs", audience: "operator", where: ["private"] },
 ];
 
 export function commandsFor(audiences: Audience[], where: "private" | "group"): string[] {

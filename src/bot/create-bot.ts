@@ -13,6 +13,7 @@ import { linkingFeature } from "./features/linking.js";
 import { EXEMPT_PROMPT, GROUP_PROMPT, exemptPromptHandler, groupPromptHandler, membersFeature } from "./features/members.js";
 import { IMPORT_PROMPT, importPromptHandler, rosterImportFeature } from "./features/roster-import.js";
 import { closingFeature } from "./features/closing.js";
+import { jobsFeature } from "./features/jobs.js";
 import { meetingAdminFeature, meetingPromptHandlers } from "./features/meeting-admin.js";
 import { CHECKIN_PROMPT, checkinPromptHandler, meetingDayFeature } from "./features/meeting-day.js";
 import { meetingsFeature } from "./features/meetings.js";
@@ -94,7 +95,7 @@ export function createBot(deps: BotDeps, options: { botInfo?: UserFromGetMe; tal
     cellChoiceFeature(),
   );
   bot.use(newMeetingFeature(), rsvpFeature(tally, reasons), meetingsFeature(tally), meetingAdminFeature(tally));
-  bot.use(meetingDayFeature(), closingFeature());
+  bot.use(meetingDayFeature(), closingFeature(), jobsFeature());
   bot.use(fallback());
   return { bot, tally, flush: async () => void (await Promise.all([tally.stop(), reasons.stop()])) };
 }

@@ -55,6 +55,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     DATABASE_URL: database.url,
     ADMIN_TELEGRAM_IDS: String(operator.id),
     BOT_MODE: mode,
+    JOBS_ENABLED: "false",
     HTTP_PORT: String(port),
     ...(mode === "webhook" ? { WEBHOOK_URL: `http://127.0.0.1:${port}/telegram`, WEBHOOK_SECRET: "test-webhook-secret" } : {}),
     ...options.env,

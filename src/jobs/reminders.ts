@@ -1,0 +1,206 @@
+import type { Config } from "../config.js";
+import type { Db } from "../db/client.js";
+import type { Cell } from "../db/generated/sqlite/client.js";
+import { meetingTally, type MeetingWithAgenda } from "../domain/meeting-service.js";
+import { isLocale, type Translate, type Translations } from "../i18n.js";
+import { escapeHtml } from "../render/html.js";
+import { localDateTime, tallyLine } from "../render/meeting.js";
+import type { OutboxRequest } from "./outbox.js";
+
+export interface JobContext {
+  db: Db;
+  translations: Translations;
+  config: Config;
+  now: Date;
+}
+
+/** Offsets before a meeting; a reminder whose moment passed more than `catchUp` ago is skipped, not sent stale. */
+export const MEMBER_REMINDERS = [
+  { key: "remind-3d", before: 3 * 24 * 3600_000, catchUp: 24 * 3600_000 },
+  { key: "remind-2h", before: 2 * 3600_000, catchUp: 90 * 60_000 },
+] as const;
+export const SOTAY_BEFORE_MS = 24 * 3600_000;
+export const CLOSE_NUDGE_AFTER_MS = 24 * 3600_000;
+
+function translator(ctx: JobContext, locale: string | null | undefined): Translate {
+  return ctx.translations.t(isLocale(locale) ? locale : ctx.config.defaultLocale);
+}
+
+const withAgenda = {
+  agenda: { where: { status: "accepted" }, orderBy: { position: "asc" as const } },
+  guests: true,
+  cell: true,
+} as const;
+
+/** Member reminders 3 days and 2 hours before: in each group, naming who has not answered; privately to them. */
+export async function memberReminders(ctx: JobContext): Promise<OutboxRequest[]> {
+  const requests: OutboxRequest[] = [];
+  const horizon = new Date(ctx.now.getTime() + MEMBER_REMINDERS[0].before);
+  const meetings = await ctx.db.meeting.findMany({
+    where: { status: "published", startsAt: { gt: ctx.now, lte: horizon } },
+    include: withAgenda,
+  });
+  for (const meeting of meetings) {
+    for (const reminder of MEMBER_REMINDERS) {
+      const due = meeting.startsAt.getTime() - reminder.before;
+      if (ctx.now.getTime() < due || ctx.now.getTime() > due + reminder.catchUp) continue;
+      requests.push(...(await remindersFor(ctx, meeting, meeting.cell, reminder.key)));
+    }
+  }
+  return requests;
+}
+
+async function remindersFor(ctx: JobContext, meeting: MeetingWithAgenda, cell: Cell, key: string): Promise<OutboxRequest[]> {
+  const tally = await meetingTally(ctx.db, meeting);
+  const unanswered = await ctx.db.member.findMany({
+    where: { cellId: cell.id, membership: "active", rsvps: { none: { meetingId: meeting.id } } },
+    include: { identities: { where: { platform: "telegram" } } },
+    orderBy: { nameKey: "asc" },
+  });
+  const requests: OutboxRequest[] = [];
+  const bindings = await ctx.db.chatBinding.findMany({
+    where: { cellId: cell.id, kind: "cell", active: true, platform: "telegram" },
+  });
+  for (const binding of bindings) {
+    const t = translator(ctx, binding.locale ?? cell.locale);
+    const names = unanswered.slice(0, 60).map((member) => {
+      const identity = member.identities[0];
+      return identity
+        ? `<a href="tg://user?id=${identity.platformUserId}">${escapeHtml(member.fullName)}</a>`
+        : escapeHtml(member.fullName);
+    });
+    const text = [
+      t(`jobs.${key}`, {
+        code: meeting.code,
+        when: localDateTime(t, meeting.startsAt, cell.timeZone),
+        place: meeting.place ?? "—",
+      }),
+      tallyLine(t, tally),
+      ...(meeting.agenda.length > 0
+        ? [
+            t("meeting.agenda_title"),
+            ...meeting.agenda.slice(0, 10).map((item, i) => `${i + 1}. ${escapeHtml(item.title.slice(0, 120))}`),
+          ]
+        : []),
+      ...(names.length > 0 ? [t("jobs.not_answered", { count: unanswered.length, names: names.join(", ") })] : []),
+    ].join("\n");
+    requests.push({
+      dedupeKey: `${key}:${meeting.id}:${binding.id}`,
+      platform: "telegram",
+      chatId: binding.chatId,
+      payload: { kind: "text", text },
+    });
+  }
+  for (const member of unanswered) {
+    const identity = member.identities.find((candidate) => candidate.startedPrivate);
+    if (!identity) continue;
+    const t = translator(ctx, identity.locale);
+    requests.push({
+      dedupeKey: `${key}-private:${meeting.id}:${member.id}`,
+      platform: "telegram",
+      chatId: identity.platformUserId,
+      payload: {
+        kind: "text",
+        text: t("jobs.private_reminder", { code: meeting.code, when: localDateTime(t, meeting.startsAt, cell.timeZone) }),
+      },
+    });
+  }
+  return requests;
+}
+
+/** The secretaries a cell's nudges go to: those who manage it and have a private chat with the bot. */
+async function secretaries(ctx: JobContext, cellId: string) {
+  return ctx.db.platformIdentity.findMany({
+    where: { platform: "telegram", startedPrivate: true, managedCells: { some: { cellId } } },
+  });
+}
+
+/** The day before: remind the secretary to post the documents in the national "Sổ tay đảng viên" app. */
+export async function sotayReminders(ctx: JobContext): Promise<OutboxRequest[]> {
+  const meetings = await ctx.db.meeting.findMany({
+    where: { status: "published", startsAt: { gt: ctx.now, lte: new Date(ctx.now.getTime() + SOTAY_BEFORE_MS) } },
+    include: { cell: true },
+  });
+  const requests: OutboxRequest[] = [];
+  for (const meeting of meetings) {
+    for (const secretary of await secretaries(ctx, meeting.cellId)) {
+      const t = translator(ctx, secretary.locale);
+      requests.push({
+        dedupeKey: `sotay:${meeting.id}:${secretary.id}`,
+        platform: "telegram",
+        chatId: secretary.platformUserId,
+        payload: {
+          kind: "text",
+          text: t("jobs.sotay", { code: meeting.code, when: localDateTime(t, meeting.startsAt, meeting.cell.timeZone) }),
+        },
+      });
+    }
+  }
+  return requests;
+}
+
+/** A day after a meeting's end: nudge the secretary if it is still not closed (attendance, score, minutes). */
+export async function closeNudges(ctx: JobContext): Promise<OutboxRequest[]> {
+  const since = new Date(ctx.now.getTime() - 7 * 24 * 3600_000);
+  const meetings = await ctx.db.meeting.findMany({
+    where: { status: "published", startsAt: { gt: since, lt: ctx.now } },
+    include: { cell: true },
+  });
+  const requests: OutboxRequest[] = [];
+  for (const meeting of meetings) {
+    const end = meeting.startsAt.getTime() + meeting.durationMinutes * 60_000;
+    if (ctx.now.getTime() < end + CLOSE_NUDGE_AFTER_MS) continue;
+    const records = await ctx.db.attendance.count({ where: { meetingId: meeting.id } });
+    for (const secretary of await secretaries(ctx, meeting.cellId)) {
+      const t = translator(ctx, secretary.locale);
+      requests.push({
+        dedupeKey: `close-nudge:${meeting.id}:${secretary.id}`,
+        platform: "telegram",
+        chatId: secretary.platformUserId,
+        payload: { kind: "text", text: t(records === 0 ? "jobs.nudge_attendance" : "jobs.nudge_close", { code: meeting.code }) },
+      });
+    }
+  }
+  return requests;
+}
+
+/** Days before the cell's usual meeting day when the secretary is nudged if the month's meeting is not announced. */
+export const PREPARATION_NUDGE_DAYS = [7, 3] as const;
+const DEFAULT_USUAL_DAY = 5;
+
+export async function preparationNudges(ctx: JobContext): Promise<OutboxRequest[]> {
+  const requests: OutboxRequest[] = [];
+  for (const cell of await ctx.db.cell.findMany()) {
+    const local = new Intl.DateTimeFormat("en-CA", {
+      timeZone: cell.timeZone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+    }).format(ctx.now);
+    const [year, month, day] = local.split("-").map(Number) as [number, number, number];
+    const usualDay = cell.usualDay ?? DEFAULT_USUAL_DAY;
+    // the meeting this nudge is about: this month's if its day is still ahead, otherwise next month's
+    const target = day <= usualDay ? { year, month } : month === 12 ? { year: year + 1, month: 1 } : { year, month: month + 1 };
+    const period = `${target.year}-${String(target.month).padStart(2, "0")}`;
+    const daysLeft = Math.round(
+      (Date.UTC(target.year, target.month - 1, usualDay) - Date.UTC(year, month - 1, day)) / 86_400_000,
+    );
+    const nudge = PREPARATION_NUDGE_DAYS.findIndex((days) => days === daysLeft);
+    if (nudge < 0) continue;
+    const scheduled = await ctx.db.meeting.count({ where: { cellId: cell.id, period, status: { in: ["published", "closed"] } } });
+    if (scheduled > 0) continue;
+    for (const secretary of await secretaries(ctx, cell.id)) {
+      const t = translator(ctx, secretary.locale);
+      requests.push({
+        dedupeKey: `prep:${cell.id}:${period}:${nudge + 1}:${secretary.id}`,
+        platform: "telegram",
+        chatId: secretary.platformUserId,
+        payload: {
+          kind: "text",
+          text: t("jobs.preparation", { cell: cell.name, days: daysLeft, month: `${target.month}/${target.year}` }),
+        },
+      });
+    }
+  }
+  return requests;
+}

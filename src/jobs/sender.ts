@@ -1,0 +1,228 @@
+import { Api, GrammyError, HttpError, InputFile } from "grammy";
+import type { Config } from "../config.js";
+import type { Db } from "../db/client.js";
+import type { OutboxMessage } from "../db/generated/sqlite/client.js";
+import { isLocale, type Translations } from "../i18n.js";
+import type { Logger } from "../logger.js";
+import { claimDue, enqueue, markFailed, markSent, releaseUntil, type OutboxPayload } from "./outbox.js";
+
+export interface SenderOptions {
+  instanceId: string;
+  now: () => Date;
+  /** Telegram allows about 30 messages a second per bot; stay a little under. */
+  globalPerSecond?: number;
+  /** About 20 messages a minute per group. */
+  groupPerMinute?: number;
+  batchSize?: number;
+  /** Network and server errors are retried with backoff this many times, then the row is marked failed. */
+  maxAttempts?: number;
+}
+
+/** Sliding windows of send times: per bot (1 s) and per chat (60 s for groups, 1 s for private chats). */
+class SendLimiter {
+  private readonly global: number[] = [];
+  private readonly perChat = new Map<string, number[]>();
+  constructor(
+    private readonly globalPerSecond: number,
+    private readonly groupPerMinute: number,
+  ) {}
+
+  /** The earliest moment a message to this chat may go, in ms (now when it may go at once). */
+  nextAllowed(chatId: string, now: number): number {
+    const isGroup = chatId.startsWith("-");
+    const [windowMs, max] = isGroup ? [60_000, this.groupPerMinute] : [1_000, 1];
+    const chat = this.prune(this.perChat.get(chatId) ?? [], now - windowMs);
+    this.perChat.set(chatId, chat);
+    const global = this.prune(this.global, now - 1_000);
+    let at = now;
+    if (chat.length >= max) at = Math.max(at, (chat[chat.length - max] ?? now) + windowMs);
+    if (global.length >= this.globalPerSecond) at = Math.max(at, (global[global.length - this.globalPerSecond] ?? now) + 1_000);
+    return at;
+  }
+
+  record(chatId: string, now: number) {
+    this.global.push(now);
+    const chat = this.perChat.get(chatId) ?? [];
+    chat.push(now);
+    this.perChat.set(chatId, chat);
+  }
+
+  private prune(times: number[], after: number): number[] {
+    while (times.length > 0 && (times[0] ?? 0) <= after) times.shift();
+    return times;
+  }
+}
+
+export interface DrainResult {
+  sent: number;
+  deferred: number;
+  failed: number;
+}
+
+/**
+ * Drains the outbox within Telegram's limits. It uses its own Api without auto-retry so that it sees 429s and
+ * reschedules the row (retry_after) instead of blocking; network and 5xx errors back off; a chat that removed the
+ * bot is deactivated and its secretary told; a group that became a supergroup is followed.
+ */
+export class OutboxSender {
+  private readonly limiter: SendLimiter;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<DrainResult> | undefined;
+
+  constructor(
+    private readonly api: Api,
+    private readonly deps: { db: Db; logger: Logger; translations: Translations; config: Config },
+    private readonly options: SenderOptions,
+  ) {
+    this.limiter = new SendLimiter(options.globalPerSecond ?? 28, options.groupPerMinute ?? 19);
+  }
+
+  static forConfig(deps: { db: Db; logger: Logger; translations: Translations; config: Config }, options: SenderOptions) {
+    return new OutboxSender(new Api(deps.config.telegram.token, { apiRoot: deps.config.telegram.apiRoot }), deps, options);
+  }
+
+  start(intervalMs = 500): void {
+    const tick = async () => {
+      await this.drainOnce().catch((error: unknown) => this.deps.logger.error({ err: error }, "outbox drain failed"));
+      if (this.timer) this.timer = setTimeout(() => void tick(), intervalMs);
+    };
+    this.timer = setTimeout(() => void tick(), intervalMs);
+  }
+
+  /** Stops polling and waits for the batch in hand. */
+  async stop(): Promise<void> {
+    const timer = this.timer;
+    this.timer = undefined;
+    if (timer) clearTimeout(timer);
+    await this.running;
+  }
+
+  async drainOnce(): Promise<DrainResult> {
+    if (this.running) return this.running;
+    this.running = this.drain().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async drain(): Promise<DrainResult> {
+    const result: DrainResult = { sent: 0, deferred: 0, failed: 0 };
+    const rows = await claimDue(this.deps.db, this.options.instanceId, this.options.batchSize ?? 30, this.options.now());
+    for (const row of rows) result[await this.deliver(row)]++;
+    return result;
+  }
+
+  private async deliver(row: OutboxMessage): Promise<keyof DrainResult> {
+    const { db } = this.deps;
+    const now = this.options.now().getTime();
+    const allowedAt = this.limiter.nextAllowed(row.chatId, now);
+    if (allowedAt > now) {
+      await releaseUntil(db, row.id, new Date(allowedAt), null, false);
+      return "deferred";
+    }
+    try {
+      this.limiter.record(row.chatId, now);
+      await this.send(row.chatId, JSON.parse(row.payload) as OutboxPayload);
+      await markSent(db, row.id, this.options.now());
+      return "sent";
+    } catch (error) {
+      return this.handleFailure(row, error);
+    }
+  }
+
+  private async send(chatId: string, payload: OutboxPayload): Promise<void> {
+    const chat = Number(chatId);
+    if (payload.kind === "text") {
+      await this.api.sendMessage(chat, payload.text, {
+        parse_mode: "HTML",
+        ...(payload.replyMarkup ? { reply_markup: payload.replyMarkup as never } : {}),
+      });
+      return;
+    }
+    const file = new InputFile(Buffer.from(payload.base64, "base64"), payload.fileName);
+    const caption = payload.caption ? { caption: payload.caption, parse_mode: "HTML" as const } : {};
+    if (payload.kind === "photo") await this.api.sendPhoto(chat, file, caption);
+    else await this.api.sendDocument(chat, file, caption);
+  }
+
+  private async handleFailure(row: OutboxMessage, error: unknown): Promise<keyof DrainResult> {
+    const { db, logger } = this.deps;
+    const now = this.options.now().getTime();
+    if (error instanceof GrammyError) {
+      if (error.error_code === 429) {
+        const seconds = error.parameters.retry_after ?? 5;
+        await releaseUntil(db, row.id, new Date(now + seconds * 1000), error.description, false);
+        return "deferred";
+      }
+      const migrated = error.parameters.migrate_to_chat_id;
+      if (migrated) {
+        await this.followMigration(row.chatId, String(migrated));
+        await releaseUntil(db, row.id, new Date(now), error.description, false);
+        return "deferred";
+      }
+      if (error.error_code === 403) {
+        await markFailed(db, row.id, error.description);
+        await this.chatRefused(row, error.description);
+        return "failed";
+      }
+      if (error.error_code < 500) {
+        logger.warn({ outboxId: row.id, description: error.description }, "outbox message refused");
+        await markFailed(db, row.id, error.description);
+        return "failed";
+      }
+    } else if (!(error instanceof HttpError)) {
+      throw error;
+    }
+    const attempt = row.attempts + 1;
+    const reason = error instanceof Error ? error.message : String(error);
+    if (attempt >= (this.options.maxAttempts ?? 8)) {
+      logger.error({ outboxId: row.id, reason }, "outbox message given up");
+      await markFailed(db, row.id, `gave up after ${attempt} attempts: ${reason}`);
+      return "failed";
+    }
+    const backoff = Math.min(5 * 60_000, 1000 * 2 ** attempt);
+    await releaseUntil(db, row.id, new Date(now + backoff), reason, true);
+    return "deferred";
+  }
+
+  /** A group became a supergroup: the binding and every queued message follow it. */
+  private async followMigration(oldChatId: string, newChatId: string) {
+    const { db, logger } = this.deps;
+    await db.chatBinding.updateMany({ where: { platform: "telegram", chatId: oldChatId }, data: { chatId: newChatId } });
+    await db.outboxMessage.updateMany({
+      where: { chatId: oldChatId, status: { in: ["pending", "sending"] } },
+      data: { chatId: newChatId },
+    });
+    logger.info({ oldChatId, newChatId }, "group migrated to a supergroup");
+  }
+
+  /** The bot was removed or blocked: stop sending there, and tell the cell's secretaries privately. */
+  private async chatRefused(row: OutboxMessage, description: string) {
+    const { db, translations, config } = this.deps;
+    const binding = await db.chatBinding.findUnique({
+      where: { platform_chatId: { platform: "telegram", chatId: row.chatId } },
+      include: { cell: true },
+    });
+    if (!binding?.active) return;
+    await db.chatBinding.update({ where: { id: binding.id }, data: { active: false } });
+    this.deps.logger.warn({ bindingId: binding.id, description }, "chat binding deactivated");
+    if (!binding.cellId) return;
+    const managers = await db.platformIdentity.findMany({
+      where: { platform: "telegram", startedPrivate: true, managedCells: { some: { cellId: binding.cellId } } },
+    });
+    for (const manager of managers) {
+      const t = translations.t(isLocale(manager.locale) ? manager.locale : config.defaultLocale);
+      await enqueue(
+        db,
+        {
+          dedupeKey: `chat-removed:${binding.id}:${manager.id}`,
+          platform: "telegram",
+          chatId: manager.platformUserId,
+          payload: {
+            kind: "text",
+            text: t("jobs.chat_removed", { title: binding.title ?? binding.chatId, cell: binding.cell?.name ?? "" }),
+          },
+        },
+        this.options.now(),
+      );
+    }
+  }
+}

@@ -1,0 +1,91 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { announceMeeting, byData, importRoster, last, linkedMembers, openPrivateChat, setUpCell } from "../support/builders.js";
+import { startHarness, type Harness } from "../support/harness.js";
+import type { FakeChat, FakeUser } from "../support/fake-telegram/index.js";
+
+// Time is injected: the meeting is announced on 25 Nov for 19:30 on 5 Dec (Hanoi), then the clock jumps.
+let now = new Date("2026-11-25T03:00:00Z");
+const hanoi = (local: string) => new Date(`${local}+07:00`);
+
+let h: Harness;
+let secretary: FakeUser;
+let group: FakeChat;
+let cellId: string;
+let meeting: { id: string; code: string };
+
+beforeEach(async () => {
+  now = new Date("2026-11-25T03:00:00Z");
+  h = await startHarness({ now: () => now, fake: { now: () => now.getTime() } });
+  const setup = await setUpCell(h);
+  ({ secretary, group } = setup);
+  cellId = setup.cell.id;
+  await openPrivateChat(h, secretary);
+  await importRoster(h, secretary, "cell-14.csv");
+  meeting = await announceMeeting(h, secretary);
+});
+afterEach(async () => h.stop());
+
+async function tick(at: Date) {
+  now = at;
+  const queued = await h.app.runJobsNow();
+  await h.app.drainOutbox();
+  return queued;
+}
+
+describe("member reminders", () => {
+  it("3 days before: the group is told who has not answered, and they are reminded privately once", async () => {
+    const [answered, silent] = await linkedMembers(h, group, cellId, 2, { startedBot: true });
+    await h.fake.pressButton(answered!, group, last(h, group).message_id, byData(`rsvp:y:${meeting.code}`));
+    await tick(hanoi("2026-12-02T19:31:00"));
+    const reminder = last(h, group);
+    expect(reminder.text).toContain(`Nhắc lịch: buổi họp ${meeting.code} lúc 19:30 thứ Bảy, 05/12/2026`);
+    expect(reminder.text).toContain("Chưa trả lời (8)");
+    expect(reminder.html).toContain(`tg://user?id=${silent!.id}`);
+    expect(reminder.text).toContain("1. Khai mạc");
+    expect(last(h, silent!).text).toContain(`chưa trả lời buổi họp ${meeting.code}`);
+    expect(h.fake.messages(answered!).some((m) => m.text.includes("chưa trả lời buổi họp"))).toBe(false);
+
+    const again = await tick(hanoi("2026-12-02T19:45:00"));
+    expect(again["member-reminders"]).toBe(0);
+    expect(h.fake.messages(group).filter((m) => m.text.includes("Nhắc lịch"))).toHaveLength(1);
+  });
+
+  it("2 hours before, a second reminder; a reminder missed by more than its window is not sent late", async () => {
+    await tick(hanoi("2026-12-04T08:00:00")); // the 3-day reminder's window (one day) is over
+    expect(h.fake.messages(group).some((m) => m.text.includes("Nhắc lịch"))).toBe(false);
+    await tick(hanoi("2026-12-05T17:31:00"));
+    expect(last(h, group).text).toContain("Sắp họp");
+  });
+});
+
+describe("nudges to the secretary", () => {
+  it("reminds to post the documents in Sổ tay đảng viên the day before", async () => {
+    await tick(hanoi("2026-12-04T20:00:00"));
+    expect(h.fake.messages(secretary).some((m) => m.text.includes("Sổ tay đảng viên"))).toBe(true);
+  });
+
+  it("nudges a day after the meeting if it is not closed", async () => {
+    await tick(hanoi("2026-12-07T09:00:00"));
+    expect(last(h, secretary).text).toContain(`chưa điểm danh. Dùng /rollcall ${meeting.code}`);
+  });
+
+  it("nudges 7 days before the usual day when next month's meeting is not announced", async () => {
+    await tick(hanoi("2026-12-29T09:00:00"));
+    expect(last(h, secretary).text).toContain("Còn 7 ngày đến ngày sinh hoạt thường kỳ tháng 1/2027");
+    const again = await tick(hanoi("2026-12-29T10:00:00"));
+    expect(again["preparation-nudges"]).toBe(0);
+  });
+});
+
+describe("/jobs", () => {
+  it("shows operators the schedule, the last runs and the outbox", async () => {
+    await tick(hanoi("2026-12-02T19:31:00"));
+    await openPrivateChat(h, h.operator);
+    await h.fake.sendText(h.operator, "private", "/jobs");
+    const text = last(h, h.operator).text;
+    expect(text).toContain("member-reminders — * * * * *");
+    expect(text).toMatch(/Hàng đợi gửi: chờ 0, đang gửi 0, đã gửi \d+, lỗi 0/);
+    await h.fake.sendText(secretary, "private", "/jobs");
+    expect(last(h, secretary).text).toContain("Chỉ quản trị viên hệ thống");
+  });
+});
