@@ -44,9 +44,12 @@ async function absentWith(member: FakeUser, reason: string, inPrivate: boolean) 
     byData(`rsvp:r:${meeting.code}:${reason}`),
   );
 }
-/** The bot's latest question about absence reasons in a chat (group questions are batched, so they may lag a tap). */
-const reasonQuestion = (where: FakeChat | FakeUser) =>
-  h.fake.waitFor(
+/**
+ * The bot's latest question about absence reasons in a chat, once it is ready to take a typed answer (group
+ * questions are batched, so they may lag a tap; the reply prompt is stored just after the message is sent).
+ */
+async function reasonQuestion(where: FakeChat | FakeUser) {
+  const question = await h.fake.waitFor(
     () =>
       h.fake
         .messages(where)
@@ -54,6 +57,11 @@ const reasonQuestion = (where: FakeChat | FakeUser) =>
         .at(-1),
     8000,
   );
+  const key = `prompt:${question.chat_id}:${question.message_id}`;
+  for (let i = 0; i < 400 && !(await h.db.storageEntry.findUnique({ where: { key } })); i++)
+    await new Promise((r) => setTimeout(r, 20));
+  return question;
+}
 const answersIn = async () => h.db.rsvp.findMany({ where: { meetingId: meeting.id }, include: { member: true } });
 const tallyShows = (text: string) =>
   h.fake.waitFor(
