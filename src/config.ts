@@ -62,6 +62,7 @@ const schema = z
     ),
     ADMIN_TELEGRAM_IDS: idList,
     LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(LOG_LEVELS).default("info")),
+    OUTBOX_CLAIM_TIMEOUT_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(3600).default(120)),
     JOBS_ENABLED: z.preprocess(emptyAsUndefined, z.enum(["true", "false"]).default("true")),
     INVITE_CODE_TTL_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(365).default(14)),
   })
@@ -86,6 +87,8 @@ export interface Config {
   inviteCodeTtlDays: number;
   /** Scheduled reminders and the outbox sender; tests drive them by hand instead. */
   jobsEnabled: boolean;
+  /** A message claimed by an instance that died is offered again after this long (the duplicate window). */
+  outboxClaimTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -126,6 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = readEnvironment()): Config {
     logLevel: e.LOG_LEVEL,
     inviteCodeTtlDays: e.INVITE_CODE_TTL_DAYS,
     jobsEnabled: e.JOBS_ENABLED === "true",
+    outboxClaimTimeoutMs: e.OUTBOX_CLAIM_TIMEOUT_SECONDS * 1000,
   };
 }
 

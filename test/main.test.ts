@@ -1,48 +1,7 @@
-import { spawn } from "node:child_process";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "./support/database.js";
 import { FakeTelegram } from "./support/fake-telegram/index.js";
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-
-interface Run {
-  exit: Promise<number | null>;
-  output: () => string;
-  kill: (signal: NodeJS.Signals) => void;
-  waitForOutput: (text: string) => Promise<void>;
-}
-
-/** Starts the bot the way `npm start` does (from source here), with only the given environment. */
-function startProcess(env: Record<string, string>): Run {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? "", DOTENV_CONFIG_PATH: "/nonexistent/.env", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  const listeners = new Set<() => void>();
-  const collect = (chunk: Buffer) => {
-    output += chunk.toString("utf8");
-    listeners.forEach((listener) => listener());
-  };
-  child.stdout.on("data", collect);
-  child.stderr.on("data", collect);
-  const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return {
-    exit,
-    output: () => output,
-    kill: (signal) => child.kill(signal),
-    waitForOutput: (text) =>
-      new Promise((resolve, reject) => {
-        const check = () => output.includes(text) && resolve();
-        listeners.add(check);
-        check();
-        void exit.then(() => reject(new Error(`exited before printing "${text}":\n${output}`)));
-      }),
-  };
-}
+import { startProcess } from "./support/process.js";
 
 let database: TestDatabase | undefined;
 let fake: FakeTelegram | undefined;

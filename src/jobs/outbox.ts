@@ -34,16 +34,20 @@ export async function enqueue(db: Db, request: OutboxRequest, now: Date): Promis
   }
 }
 
-/** A claim lasting longer than this means the instance died mid-send: the row is offered again. */
-export const CLAIM_TIMEOUT_MS = 2 * 60_000;
-
 /**
  * Claims due rows for one instance. Each row is taken with a conditional update (status still "pending"), so two
  * instances polling the same table never both get it — the portable equivalent of FOR UPDATE SKIP LOCKED.
  */
-export async function claimDue(db: Db, instanceId: string, limit: number, now: Date): Promise<OutboxMessage[]> {
+export async function claimDue(
+  db: Db,
+  instanceId: string,
+  limit: number,
+  now: Date,
+  claimTimeoutMs = 120_000,
+): Promise<OutboxMessage[]> {
+  // a claim older than the timeout means its instance died mid-send: the row is offered again
   await db.outboxMessage.updateMany({
-    where: { status: "sending", claimedAt: { lt: new Date(now.getTime() - CLAIM_TIMEOUT_MS) } },
+    where: { status: "sending", claimedAt: { lt: new Date(now.getTime() - claimTimeoutMs) } },
     data: { status: "pending", claimedBy: null },
   });
   const candidates = await db.outboxMessage.findMany({

@@ -105,7 +105,13 @@ export class OutboxSender {
 
   private async drain(): Promise<DrainResult> {
     const result: DrainResult = { sent: 0, deferred: 0, failed: 0 };
-    const rows = await claimDue(this.deps.db, this.options.instanceId, this.options.batchSize ?? 30, this.options.now());
+    const rows = await claimDue(
+      this.deps.db,
+      this.options.instanceId,
+      this.options.batchSize ?? 30,
+      this.options.now(),
+      this.deps.config.outboxClaimTimeoutMs,
+    );
     for (const row of rows) result[await this.deliver(row)]++;
     return result;
   }
