@@ -21,6 +21,8 @@ ENV NODE_ENV=production \
     HTTP_PORT=3000 \
     DATABASE_URL=file:/data/chibo.db
 WORKDIR /app
+# fonts for the report charts (Vietnamese diacritics)
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system chibo && useradd --system --gid chibo --home-dir /app chibo \
     && mkdir -p /data && chown chibo:chibo /data
 COPY --from=build --chown=chibo:chibo /app/package.json ./

@@ -204,3 +204,53 @@ export async function preparationNudges(ctx: JobContext): Promise<OutboxRequest[
   }
   return requests;
 }
+
+/**
+ * In the quarter's last month, from the 15th: warn the cell's chats and its committee when no thematic (or
+ * combined) meeting was held or announced this quarter. Once per cell per quarter.
+ */
+export async function thematicWarnings(ctx: JobContext): Promise<OutboxRequest[]> {
+  const requests: OutboxRequest[] = [];
+  for (const cell of await ctx.db.cell.findMany({
+    include: { bindings: { where: { active: true, kind: "cell", platform: "telegram" } } },
+  })) {
+    const [year, month, day] = new Intl.DateTimeFormat("en-CA", {
+      timeZone: cell.timeZone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+    })
+      .format(ctx.now)
+      .split("-")
+      .map(Number) as [number, number, number];
+    if (month % 3 !== 0 || day < 15) continue;
+    const quarter = month / 3;
+    const from = new Date(Date.UTC(year, month - 3, 1) - 14 * 3600_000);
+    const thematic = await ctx.db.meeting.count({
+      where: {
+        cellId: cell.id,
+        type: { in: ["thematic", "combined"] },
+        status: { in: ["published", "closed"] },
+        startsAt: { gte: from },
+      },
+    });
+    if (thematic > 0) continue;
+    const targets = [...cell.bindings.map((b) => ({ id: b.id, chatId: b.chatId, locale: b.locale ?? cell.locale }))];
+    if (cell.committeeId) {
+      const committeeChats = await ctx.db.chatBinding.findMany({
+        where: { committeeId: cell.committeeId, kind: "committee", active: true, platform: "telegram" },
+      });
+      targets.push(...committeeChats.map((b) => ({ id: b.id, chatId: b.chatId, locale: b.locale ?? cell.locale })));
+    }
+    for (const target of targets) {
+      const t = translator(ctx, target.locale);
+      requests.push({
+        dedupeKey: `thematic:${cell.id}:${year}-Q${quarter}:${target.id}`,
+        platform: "telegram",
+        chatId: target.chatId,
+        payload: { kind: "text", text: t("jobs.no_thematic", { cell: cell.name, quarter, year }) },
+      });
+    }
+  }
+  return requests;
+}

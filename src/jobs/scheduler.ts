@@ -4,7 +4,14 @@ import type { Db } from "../db/client.js";
 import type { Translations } from "../i18n.js";
 import type { Logger } from "../logger.js";
 import { enqueue, type OutboxRequest } from "./outbox.js";
-import { closeNudges, memberReminders, preparationNudges, sotayReminders, type JobContext } from "./reminders.js";
+import {
+  closeNudges,
+  memberReminders,
+  preparationNudges,
+  sotayReminders,
+  thematicWarnings,
+  type JobContext,
+} from "./reminders.js";
 
 export interface Job {
   name: string;
@@ -19,6 +26,7 @@ export const JOBS: Job[] = [
   { name: "sotay-reminders", cron: "*/10 * * * *", decide: sotayReminders },
   { name: "close-nudges", cron: "*/10 * * * *", decide: closeNudges },
   { name: "preparation-nudges", cron: "0 * * * *", decide: preparationNudges },
+  { name: "thematic-warnings", cron: "30 * * * *", decide: thematicWarnings },
 ];
 
 export interface SchedulerDeps {

@@ -89,3 +89,12 @@ describe("/jobs", () => {
     expect(last(h, secretary).text).toContain("Chỉ quản trị viên hệ thống");
   });
 });
+
+describe("quarterly thematic meeting", () => {
+  it("warns the cell in the quarter's last month when no thematic meeting was held, once", async () => {
+    await tick(hanoi("2026-12-15T09:00:00"));
+    expect(h.fake.messages(group).filter((m) => m.text.includes("chưa có buổi sinh hoạt chuyên đề"))).toHaveLength(1);
+    await tick(hanoi("2026-12-16T09:00:00"));
+    expect(h.fake.messages(group).filter((m) => m.text.includes("chưa có buổi sinh hoạt chuyên đề"))).toHaveLength(1);
+  });
+});
