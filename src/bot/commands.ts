@@ -40,6 +40,7 @@ export const COMMANDS: { command: string; audience: Audience; where: ("private" 
   { command: "cell", audience: "secretary", where: ["private"] },
   { command: "invite", audience: "committee", where: ["group", "private"] },
   { command: "cells", audience: "committee", where: ["group", "private"] },
+  { command: "report", audience: "committee", where: ["group"] },
   { command: "committee", audience: "operator", where: ["group", "private"] },
   { command: "jobs", audience: "operator", where: ["private"] },
 ];

@@ -14,6 +14,7 @@ import { EXEMPT_PROMPT, GROUP_PROMPT, exemptPromptHandler, groupPromptHandler, m
 import { IMPORT_PROMPT, importPromptHandler, rosterImportFeature } from "./features/roster-import.js";
 import { closingFeature } from "./features/closing.js";
 import { jobsFeature } from "./features/jobs.js";
+import { reportFeature } from "./features/report.js";
 import { meetingAdminFeature, meetingPromptHandlers } from "./features/meeting-admin.js";
 import { CHECKIN_PROMPT, checkinPromptHandler, meetingDayFeature } from "./features/meeting-day.js";
 import { meetingsFeature } from "./features/meetings.js";
@@ -95,7 +96,7 @@ export function createBot(deps: BotDeps, options: { botInfo?: UserFromGetMe; tal
     cellChoiceFeature(),
   );
   bot.use(newMeetingFeature(), rsvpFeature(tally, reasons), meetingsFeature(tally), meetingAdminFeature(tally));
-  bot.use(meetingDayFeature(), closingFeature(), jobsFeature());
+  bot.use(meetingDayFeature(), closingFeature(), jobsFeature(), reportFeature());
   bot.use(fallback());
   return { bot, tally, flush: async () => void (await Promise.all([tally.stop(), reasons.stop()])) };
 }

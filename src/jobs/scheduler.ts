@@ -3,6 +3,7 @@ import type { Config } from "../config.js";
 import type { Db } from "../db/client.js";
 import type { Translations } from "../i18n.js";
 import type { Logger } from "../logger.js";
+import { monthlySummaries } from "./monthly-summary.js";
 import { enqueue, type OutboxRequest } from "./outbox.js";
 import {
   closeNudges,
@@ -27,6 +28,7 @@ export const JOBS: Job[] = [
   { name: "close-nudges", cron: "*/10 * * * *", decide: closeNudges },
   { name: "preparation-nudges", cron: "0 * * * *", decide: preparationNudges },
   { name: "thematic-warnings", cron: "30 * * * *", decide: thematicWarnings },
+  { name: "monthly-summaries", cron: "5 * * * *", decide: monthlySummaries },
 ];
 
 export interface SchedulerDeps {
