@@ -1,6 +1,6 @@
 import type { Db } from "../db/client.js";
 import { buildMonthlyReport, previousPeriod } from "../domain/monthly-report.js";
-import { isLocale, type Translate, type Translations } from "../i18n.js";
+import { isLocale, type Translate } from "../i18n.js";
 import { reportChartLabels, reportChartPng } from "../render/report-chart.js";
 import { reportMessage } from "../render/report-message.js";
 import { reportXlsx, reportXlsxLabels } from "../render/report-xlsx.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { HANOI, at, roster, marks } from "../support/report-builders.js";
 import type { AttendanceStatus } from "../../src/domain/attendance.js";
-import { localToUtc } from "../../src/domain/dates.js";
 import type { MeetingType } from "../../src/domain/meetings.js";
 import {
   ATTENTION_WEIGHTS,
@@ -11,22 +11,6 @@ import {
   type ReportInput,
   type ReportMeetingInput,
 } from "../../src/domain/monthly-report.js";
-
-const HANOI = "Asia/Ho_Chi_Minh";
-const at = (local: string): Date => localToUtc(local, HANOI);
-
-type Member = ReportCellInput["members"][number];
-
-function members(prefix: string, active: number, exempt = 0): Member[] {
-  return [
-    ...Array.from({ length: active }, (_, i) => ({ id: `${prefix}${i}`, membership: "active" as const })),
-    ...Array.from({ length: exempt }, (_, i) => ({ id: `${prefix}x${i}`, membership: "exempt" as const })),
-  ];
-}
-
-function marks(prefix: string, from: number, count: number, status: AttendanceStatus): ReportMeetingInput["records"] {
-  return Array.from({ length: count }, (_, i) => ({ memberId: `${prefix}${from + i}`, status }));
-}
 
 function meeting(
   id: string,
@@ -70,7 +54,7 @@ function wardInput(overrides: Partial<ReportInput> = {}): ReportInput {
   const block1: ReportCellInput = {
     id: "c1",
     name: "Chi bộ khối 1",
-    members: members("k", 81, 54),
+    members: roster("k", 81, 54),
     meetings: [
       meeting("k-oct-t", "2026-10-20T19:30", { type: "thematic", records: marks("k", 0, 81, "present") }),
       meeting("k-nov", "2026-11-05T19:30", {
@@ -87,7 +71,7 @@ function wardInput(overrides: Partial<ReportInput> = {}): ReportInput {
   const block2: ReportCellInput = {
     id: "c2",
     name: "Chi bộ khối 2",
-    members: members("b", 40),
+    members: roster("b", 40),
     meetings: [
       meeting("b-oct", "2026-10-05T19:30", { records: marks("b", 0, 40, "present") }),
       meeting("b-nov", "2026-11-05T19:30", { status: "cancelled" }),
@@ -96,13 +80,13 @@ function wardInput(overrides: Partial<ReportInput> = {}): ReportInput {
   const school: ReportCellInput = {
     id: "c3",
     name: "Chi bộ Trường Tiểu học Đông Kinh",
-    members: members("s", 21),
+    members: roster("s", 21),
     meetings: [meeting("s-nov", "2026-11-28T14:00", { status: "published" })],
   };
   const police: ReportCellInput = {
     id: "c4",
     name: "Chi bộ Công an phường",
-    members: members("a", 14),
+    members: roster("a", 14),
     meetings: [
       meeting("a-mar", "2026-03-10T08:00", { records: [...marks("a", 0, 1, "unexcused"), ...marks("a", 1, 13, "present")] }),
       meeting("a-jul", "2026-07-10T08:00", { records: [...marks("a", 0, 2, "unexcused"), ...marks("a", 2, 12, "present")] }),
@@ -298,7 +282,7 @@ describe("which month a meeting counts for", () => {
     const cell: ReportCellInput = {
       id: "x",
       name: "Chi bộ khối 9",
-      members: members("m", 3),
+      members: roster("m", 3),
       meetings: [meeting("early", "2026-11-01T06:00", { records: marks("m", 0, 3, "present") })],
     };
     const report = buildMonthlyReport({ ...wardInput(), cells: [cell] });
@@ -311,7 +295,7 @@ describe("which month a meeting counts for", () => {
     const cell: ReportCellInput = {
       id: "x",
       name: "Chi bộ khối 9",
-      members: members("m", 4),
+      members: roster("m", 4),
       meetings: [
         meeting("model", "2026-11-20T19:30", { type: "model", records: marks("m", 0, 4, "present") }),
         meeting("regular", "2026-11-05T19:30", { records: marks("m", 0, 2, "present") }),
@@ -326,7 +310,7 @@ describe("which month a meeting counts for", () => {
     const cell: ReportCellInput = {
       id: "x",
       name: "Chi bộ khối 9",
-      members: members("m", 4),
+      members: roster("m", 4),
       meetings: [meeting("d", "2026-11-20T19:30", { status: "draft" })],
     };
     expect(buildMonthlyReport({ ...wardInput(), cells: [cell] }).cells[0]).toMatchObject({
@@ -348,7 +332,7 @@ describe("which month a meeting counts for", () => {
     const cell: ReportCellInput = {
       id: "x",
       name: "Chi bộ khối 9",
-      members: members("m", 2),
+      members: roster("m", 2),
       meetings: [
         meeting("dec", "2025-12-05T19:30", { records: marks("m", 0, 1, "unexcused") }),
         meeting("jan", "2026-01-05T19:30", { records: marks("m", 0, 1, "unexcused") }),
@@ -411,19 +395,19 @@ describe("a large committee", () => {
   it("500 cells × 150 members × 12 months build in one pass, with every cell and month accounted for", () => {
     const statuses: AttendanceStatus[] = ["present", "present", "present", "present", "present", "late", "excused", "unexcused"];
     const cells: ReportCellInput[] = Array.from({ length: 500 }, (_, c) => {
-      const roster = members(`c${c}m`, 135, 15);
+      const cellMembers = roster(`c${c}m`, 135, 15);
       const meetings = Array.from({ length: 12 }, (_, k) => {
         const month = ((11 + k) % 12) + 1; // Dec 2025 … Nov 2026
         const year = k === 0 ? 2025 : 2026;
         return meeting(`c${c}k${k}`, `${year}-${String(month).padStart(2, "0")}-05T19:30`, {
           type: k % 3 === 1 ? "combined" : "regular",
-          records: roster.map((m, i) => ({
+          records: cellMembers.map((m, i) => ({
             memberId: m.id,
             status: statuses[(i * 7 + k * 3 + c) % statuses.length] ?? "present",
           })),
         });
       });
-      return { id: `c${c}`, name: `Chi bộ khối ${c + 1}`, members: roster, meetings };
+      return { id: `c${c}`, name: `Chi bộ khối ${c + 1}`, members: cellMembers, meetings };
     });
     const report = buildMonthlyReport({ ...wardInput(), cells });
     expect(report.cells).toHaveLength(500);

@@ -1,44 +1,8 @@
 import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
-import type { AttendanceStatus } from "../../src/domain/attendance.js";
-import { localToUtc } from "../../src/domain/dates.js";
-import { buildMonthlyReport, type ReportInput, type ReportMeetingInput } from "../../src/domain/monthly-report.js";
+import { HANOI, at, roster, marks, meeting } from "../support/report-builders.js";
+import { buildMonthlyReport, type ReportInput } from "../../src/domain/monthly-report.js";
 import { reportXlsx, reportXlsxLabels, REPORT_XLSX_KEYS, type ReportXlsxLabels } from "../../src/render/report-xlsx.js";
-
-const HANOI = "Asia/Ho_Chi_Minh";
-const at = (local: string): Date => localToUtc(local, HANOI);
-
-function marks(prefix: string, from: number, count: number, status: AttendanceStatus): ReportMeetingInput["records"] {
-  return Array.from({ length: count }, (_, i) => ({ memberId: `${prefix}${from + i}`, status }));
-}
-
-function meeting(
-  id: string,
-  local: string,
-  options: Partial<Pick<ReportMeetingInput, "type" | "status" | "rating" | "records">> & { minutes?: number } = {},
-): ReportMeetingInput {
-  const startsAt = at(local);
-  const closed = (options.status ?? "closed") === "closed";
-  return {
-    id,
-    code: "K7A",
-    type: options.type ?? "regular",
-    status: options.status ?? "closed",
-    startsAt,
-    durationMinutes: 90,
-    actualStart: closed ? startsAt : null,
-    actualEnd: closed ? new Date(startsAt.getTime() + (options.minutes ?? 95) * 60_000) : null,
-    rating: closed ? (options.rating ?? "fair") : null,
-    records: options.records ?? [],
-  };
-}
-
-function roster(prefix: string, active: number, exempt = 0): ReportInput["cells"][number]["members"] {
-  return [
-    ...Array.from({ length: active }, (_, i) => ({ id: `${prefix}${i}`, membership: "active" as const })),
-    ...Array.from({ length: exempt }, (_, i) => ({ id: `${prefix}x${i}`, membership: "exempt" as const })),
-  ];
-}
 
 /** khối 1 held 70/81 with a thematic meeting in October; khối 2 cancelled; the police cell has a 3-time absentee. */
 function wardInput(): ReportInput {
