@@ -17,7 +17,9 @@ const { db, close } = await openDatabase(database.url);
 const committee = await db.committee.create({ data: { name: "Đảng bộ tỉnh thử nghiệm", timeZone: "Asia/Ho_Chi_Minh" } });
 const seedStarted = performance.now();
 for (let c = 0; c < CELLS; c++) {
-  const cell = await db.cell.create({ data: { name: `Chi bộ ${c + 1}`, type: "residential", committeeId: committee.id, timeZone: "Asia/Ho_Chi_Minh" } });
+  const cell = await db.cell.create({
+    data: { name: `Chi bộ ${c + 1}`, type: "residential", committeeId: committee.id, timeZone: "Asia/Ho_Chi_Minh" },
+  });
   await db.member.createMany({
     data: Array.from({ length: MEMBERS }, (_, m) => ({
       id: `m${c}_${m}`,
@@ -32,10 +34,25 @@ for (let c = 0; c < CELLS; c++) {
   for (let month = 0; month < MONTHS; month++) {
     const startsAt = new Date(Date.UTC(2025, 11 + month, 5, 12, 30));
     const meeting = await db.meeting.create({
-      data: { cellId: cell.id, code: `B${c}x${month}`, type: month % 3 === 2 ? "combined" : "regular", startsAt, durationMinutes: 90, status: "closed", rating: "fair", actualStart: startsAt, actualEnd: new Date(startsAt.getTime() + 95 * 60_000) },
+      data: {
+        cellId: cell.id,
+        code: `B${c}x${month}`,
+        type: month % 3 === 2 ? "combined" : "regular",
+        startsAt,
+        durationMinutes: 90,
+        status: "closed",
+        rating: "fair",
+        actualStart: startsAt,
+        actualEnd: new Date(startsAt.getTime() + 95 * 60_000),
+      },
     });
     await db.attendance.createMany({
-      data: Array.from({ length: MEMBERS }, (_, m) => ({ meetingId: meeting.id, memberId: `m${c}_${m}`, status: statuses[(m + c + month) % statuses.length]!, source: "rollcall" })),
+      data: Array.from({ length: MEMBERS }, (_, m) => ({
+        meetingId: meeting.id,
+        memberId: `m${c}_${m}`,
+        status: statuses[(m + c + month) % statuses.length]!,
+        source: "rollcall",
+      })),
     });
   }
 }
@@ -44,7 +61,15 @@ const seedSeconds = (performance.now() - seedStarted) / 1000;
 const { t } = await createTranslations("vi");
 const rssBefore = process.memoryUsage().rss;
 const started = performance.now();
-const bundle = await reportBundle(db, t("vi"), "vi", { committeeId: committee.id }, "2026-11", "Asia/Ho_Chi_Minh", new Date("2026-12-01T01:00:00Z"));
+const bundle = await reportBundle(
+  db,
+  t("vi"),
+  "vi",
+  { committeeId: committee.id },
+  "2026-11",
+  "Asia/Ho_Chi_Minh",
+  new Date("2026-12-01T01:00:00Z"),
+);
 const seconds = (performance.now() - started) / 1000;
 console.log(
   JSON.stringify(
