@@ -26,6 +26,7 @@ export const COMMANDS: { command: string; audience: Audience; where: ("private" 
   { command: "guest", audience: "secretary", where: ["private"] },
   { command: "close", audience: "secretary", where: ["private"] },
   { command: "minutes", audience: "secretary", where: ["private"] },
+  { command: "settings", audience: "secretary", where: ["private", "group"] },
   { command: "editmeeting", audience: "secretary", where: ["private"] },
   { command: "attach", audience: "secretary", where: ["private"] },
   { command: "newmeeting", audience: "secretary", where: ["private", "group"] },

@@ -15,6 +15,7 @@ import { IMPORT_PROMPT, importPromptHandler, rosterImportFeature } from "./featu
 import { closingFeature } from "./features/closing.js";
 import { jobsFeature } from "./features/jobs.js";
 import { reportFeature } from "./features/report.js";
+import { settingsFeature } from "./features/settings.js";
 import { meetingAdminFeature, meetingPromptHandlers } from "./features/meeting-admin.js";
 import { CHECKIN_PROMPT, checkinPromptHandler, meetingDayFeature } from "./features/meeting-day.js";
 import { meetingsFeature } from "./features/meetings.js";
@@ -96,7 +97,7 @@ export function createBot(deps: BotDeps, options: { botInfo?: UserFromGetMe; tal
     cellChoiceFeature(),
   );
   bot.use(newMeetingFeature(), rsvpFeature(tally, reasons), meetingsFeature(tally), meetingAdminFeature(tally));
-  bot.use(meetingDayFeature(), closingFeature(), jobsFeature(), reportFeature());
+  bot.use(meetingDayFeature(), closingFeature(), jobsFeature(), reportFeature(), settingsFeature());
   bot.use(fallback());
   return { bot, tally, flush: async () => void (await Promise.all([tally.stop(), reasons.stop()])) };
 }

@@ -3,6 +3,7 @@ import type { Db } from "../db/client.js";
 import type { Cell } from "../db/generated/sqlite/client.js";
 import { meetingTally, type MeetingWithAgenda } from "../domain/meeting-service.js";
 import { isLocale, type Translate, type Translations } from "../i18n.js";
+import { cellSettings } from "../domain/settings.js";
 import { escapeHtml } from "../render/html.js";
 import { localDateTime, tallyLine } from "../render/meeting.js";
 import type { OutboxRequest } from "./outbox.js";
@@ -32,25 +33,52 @@ const withAgenda = {
   cell: true,
 } as const;
 
-/** Member reminders 3 days and 2 hours before: in each group, naming who has not answered; privately to them. */
+interface ReminderMoment {
+  /** Text key: "remind-3d", "remind-2h" or, for a cell's own hours, "remind-custom". */
+  textKey: string;
+  /** Part of the outbox key: one reminder per moment per meeting per chat. */
+  key: string;
+  hours: number;
+  catchUpMs: number;
+}
+
+/** The cell's reminder moments: its own hours (/settings remind) or 3 days and 2 hours. */
+function remindersOf(cell: Cell): ReminderMoment[] {
+  const hours = cellSettings(cell.settings).reminderHours;
+  if (!hours)
+    return MEMBER_REMINDERS.map((r) => ({ textKey: r.key, key: r.key, hours: r.before / 3600_000, catchUpMs: r.catchUp }));
+  return hours.map((h) => ({
+    textKey: "remind-custom",
+    key: `remind-${h}h`,
+    hours: h,
+    catchUpMs: Math.min(24, Math.max(1, h / 3)) * 3600_000,
+  }));
+}
+
+/** Member reminders (default 3 days and 2 hours before): in each group, naming who has not answered; privately to them. */
 export async function memberReminders(ctx: JobContext): Promise<OutboxRequest[]> {
   const requests: OutboxRequest[] = [];
-  const horizon = new Date(ctx.now.getTime() + MEMBER_REMINDERS[0].before);
+  const horizon = new Date(ctx.now.getTime() + 14 * 24 * 3600_000);
   const meetings = await ctx.db.meeting.findMany({
     where: { status: "published", startsAt: { gt: ctx.now, lte: horizon } },
     include: withAgenda,
   });
   for (const meeting of meetings) {
-    for (const reminder of MEMBER_REMINDERS) {
-      const due = meeting.startsAt.getTime() - reminder.before;
-      if (ctx.now.getTime() < due || ctx.now.getTime() > due + reminder.catchUp) continue;
-      requests.push(...(await remindersFor(ctx, meeting, meeting.cell, reminder.key)));
+    for (const moment of remindersOf(meeting.cell)) {
+      const due = meeting.startsAt.getTime() - moment.hours * 3600_000;
+      if (ctx.now.getTime() < due || ctx.now.getTime() > due + moment.catchUpMs) continue;
+      requests.push(...(await remindersFor(ctx, meeting, meeting.cell, moment)));
     }
   }
   return requests;
 }
 
-async function remindersFor(ctx: JobContext, meeting: MeetingWithAgenda, cell: Cell, key: string): Promise<OutboxRequest[]> {
+async function remindersFor(
+  ctx: JobContext,
+  meeting: MeetingWithAgenda,
+  cell: Cell,
+  moment: ReminderMoment,
+): Promise<OutboxRequest[]> {
   const tally = await meetingTally(ctx.db, meeting);
   const unanswered = await ctx.db.member.findMany({
     where: { cellId: cell.id, membership: "active", rsvps: { none: { meetingId: meeting.id } } },
@@ -70,7 +98,11 @@ async function remindersFor(ctx: JobContext, meeting: MeetingWithAgenda, cell: C
         : escapeHtml(member.fullName);
     });
     const text = [
-      t(`jobs.${key}`, {
+      t(`jobs.${moment.textKey}`, {
+        left:
+          moment.hours >= 24
+            ? t("jobs.left_days", { count: Math.round(moment.hours / 24) })
+            : t("jobs.left_hours", { count: moment.hours }),
         code: meeting.code,
         when: localDateTime(t, meeting.startsAt, cell.timeZone),
         place: meeting.place ?? "—",
@@ -85,7 +117,7 @@ async function remindersFor(ctx: JobContext, meeting: MeetingWithAgenda, cell: C
       ...(names.length > 0 ? [t("jobs.not_answered", { count: unanswered.length, names: names.join(", ") })] : []),
     ].join("\n");
     requests.push({
-      dedupeKey: `${key}:${meeting.id}:${binding.id}`,
+      dedupeKey: `${moment.key}:${meeting.id}:${binding.id}`,
       platform: "telegram",
       chatId: binding.chatId,
       payload: { kind: "text", text },
@@ -96,7 +128,7 @@ async function remindersFor(ctx: JobContext, meeting: MeetingWithAgenda, cell: C
     if (!identity) continue;
     const t = translator(ctx, identity.locale);
     requests.push({
-      dedupeKey: `${key}-private:${meeting.id}:${member.id}`,
+      dedupeKey: `${moment.key}-private:${meeting.id}:${member.id}`,
       platform: "telegram",
       chatId: identity.platformUserId,
       payload: {

@@ -98,3 +98,16 @@ describe("quarterly thematic meeting", () => {
     expect(h.fake.messages(group).filter((m) => m.text.includes("chưa có buổi sinh hoạt chuyên đề"))).toHaveLength(1);
   });
 });
+
+describe("the cell's own schedule", () => {
+  it("/settings changes the reminder hours, and reminders follow them", async () => {
+    await h.fake.sendText(secretary, "private", "/settings remind 48");
+    expect(last(h, secretary).text).toContain("Nhắc trước (giờ): 48");
+    await tick(hanoi("2026-12-02T19:31:00"));
+    expect(h.fake.messages(group).some((m) => m.text.includes("Nhắc lịch"))).toBe(false);
+    await tick(hanoi("2026-12-03T19:31:00"));
+    expect(last(h, group).text).toContain("(còn 2 ngày)");
+    await h.fake.sendText(secretary, "private", "/settings remind abc");
+    expect(last(h, secretary).text).toContain("Cách dùng: /settings day 5");
+  });
+});

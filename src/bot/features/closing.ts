@@ -13,6 +13,7 @@ import {
 import { findMeeting, type MeetingWithAgenda } from "../../domain/meeting-service.js";
 import { parseScores, parseVote, type Rubric } from "../../domain/rating.js";
 import { rubricFor } from "../../domain/meeting-day.js";
+import { cellSettings } from "../../domain/settings.js";
 import { isLocale } from "../../i18n.js";
 import { percent } from "../../render/meeting-day.js";
 import { localDateTime } from "../../render/meeting.js";
@@ -240,7 +241,7 @@ async function finishClosing(ctx: ChiboContext, meeting: MeetingWithAgenda, cell
   const flagged = (await cellMemberFlags(ctx.deps.db, cell, year)).filter((f) => f.flags.length > 0);
   const names = new Map(closed.overview.members.map((m) => [m.id, m.fullName]));
   const r = closed.overview.rate;
-  const settings = JSON.parse(cell.settings || "{}") as { showAbsenteeNamesInGroup?: boolean };
+  const settings = cellSettings(cell.settings);
   const summary = (t: typeof ctx.t, withNames: boolean) =>
     [
       t("close.summary_title", { cell: cell.name, code: meeting.code, when: localDateTime(t, meeting.startsAt, cell.timeZone) }),

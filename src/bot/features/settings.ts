@@ -1,0 +1,53 @@
+import { Composer } from "grammy";
+import { DomainError } from "../../domain/errors.js";
+import {
+  DEFAULT_REMINDER_HOURS,
+  cellSettings,
+  changeCellSetting,
+  changeSummaryTime,
+  parseCellSetting,
+} from "../../domain/settings.js";
+import type { BotContext } from "../context.js";
+import { isChatAdmin, requireManagedCell } from "../guards.js";
+
+/**
+ * /settings: a secretary sets the cell's usual day, time and place, the reminder hours and whether the closing
+ * summary names absentees; in the committee's chat its admins set the monthly summary's day and hour.
+ */
+export function settingsFeature(): Composer<BotContext> {
+  const feature = new Composer<BotContext>();
+  feature.command("settings", async (ctx) => {
+    const text = ctx.match.trim();
+    if (ctx.binding?.kind === "committee" && ctx.binding.committeeId) {
+      if (!ctx.isOperator && !(await isChatAdmin(ctx))) throw new DomainError("committee.not_staff");
+      if (!text) {
+        const settings = JSON.parse(ctx.binding.committee?.settings ?? "{}") as { summaryDay?: number; summaryHour?: number };
+        return ctx.reply(ctx.t("settings.committee_show", { day: settings.summaryDay ?? 1, hour: settings.summaryHour ?? 8 }), {
+          parse_mode: "HTML",
+        });
+      }
+      const { day, hour } = await changeSummaryTime(ctx.deps.db, ctx.actor, ctx.binding.committeeId, text);
+      return ctx.reply(ctx.t("settings.committee_saved", { day, hour }), { parse_mode: "HTML" });
+    }
+    const cell = await requireManagedCell(ctx);
+    if (text) {
+      const change = parseCellSetting(text);
+      if (!change) throw new DomainError("settings.usage");
+      await changeCellSetting(ctx.deps.db, ctx.actor, cell.id, change);
+    }
+    const current = await ctx.deps.db.cell.findUniqueOrThrow({ where: { id: cell.id } });
+    const settings = cellSettings(current.settings);
+    await ctx.reply(
+      ctx.t("settings.show", {
+        cell: current.name,
+        day: current.usualDay ?? 5,
+        time: current.usualTime ?? "—",
+        place: current.usualPlace ?? "—",
+        remind: (settings.reminderHours ?? DEFAULT_REMINDER_HOURS).join(", "),
+        names: ctx.t(settings.showAbsenteeNamesInGroup ? "close.yes" : "close.no"),
+      }),
+      { parse_mode: "HTML" },
+    );
+  });
+  return feature;
+}
