@@ -63,7 +63,11 @@ export async function startApp(config: Config, logger: Logger, now: () => Date =
     polling.catch((error: unknown) => logger.fatal({ err: error }, "polling stopped"));
   }
   const jobDeps = { db: database.db, translations, config, logger, now };
-  const sender = OutboxSender.forConfig(jobDeps, { instanceId: `${hostname()}:${process.pid}`, now });
+  const sender = OutboxSender.forConfig(jobDeps, {
+    instanceId: `${hostname()}:${process.pid}`,
+    now,
+    provider: database.provider,
+  });
   const scheduler = config.jobsEnabled ? startScheduler(jobDeps) : undefined;
   if (config.jobsEnabled) sender.start();
   const httpPort = server ? (server.address() as AddressInfo).port : undefined;

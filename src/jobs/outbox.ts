@@ -94,3 +94,18 @@ export async function outboxCounts(db: Db) {
   const rows = await db.outboxMessage.groupBy({ by: ["status"], _count: true });
   return Object.fromEntries(rows.map((row) => [row.status, row._count])) as Record<string, number>;
 }
+
+/** PostgreSQL: one statement claims the batch; rows another instance is claiming are skipped, not waited for. */
+async function claimWithSkipLocked(db: Db, instanceId: string, limit: number, now: Date): Promise<OutboxMessage[]> {
+  const claimed = await db.$queryRawUnsafe<{ id: string }[]>(
+    `UPDATE "OutboxMessage" SET "status" = 'sending', "claimedBy" = $1, "claimedAt" = $2::timestamptz
+     WHERE "id" IN (SELECT "id" FROM "OutboxMessage" WHERE "status" = 'pending' AND "nextAttemptAt" <= $2::timestamptz
+                    ORDER BY "nextAttemptAt", "createdAt" LIMIT $3 FOR UPDATE SKIP LOCKED)
+     RETURNING "id"`,
+    instanceId,
+    now.toISOString(),
+    limit,
+  );
+  if (claimed.length === 0) return [];
+  return db.outboxMessage.findMany({ where: { id: { in: claimed.map((row) => row.id) } }, orderBy: { createdAt: "asc" } });
+}

@@ -16,6 +16,8 @@ export interface SenderOptions {
   batchSize?: number;
   /** Network and server errors are retried with backoff this many times, then the row is marked failed. */
   maxAttempts?: number;
+  /** PostgreSQL claims a batch with FOR UPDATE SKIP LOCKED; SQLite row by row. */
+  provider?: "sqlite" | "postgresql";
 }
 
 const SHORT_WAIT_MS = 1_100;
