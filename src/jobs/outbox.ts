@@ -44,12 +44,14 @@ export async function claimDue(
   limit: number,
   now: Date,
   claimTimeoutMs = 120_000,
+  provider: "sqlite" | "postgresql" = "sqlite",
 ): Promise<OutboxMessage[]> {
   // a claim older than the timeout means its instance died mid-send: the row is offered again
   await db.outboxMessage.updateMany({
     where: { status: "sending", claimedAt: { lt: new Date(now.getTime() - claimTimeoutMs) } },
     data: { status: "pending", claimedBy: null },
   });
+  if (provider === "postgresql") return claimWithSkipLocked(db, instanceId, limit, now);
   const candidates = await db.outboxMessage.findMany({
     where: { status: "pending", nextAttemptAt: { lte: now } },
     orderBy: [{ nextAttemptAt: "asc" }, { createdAt: "asc" }],

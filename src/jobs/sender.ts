@@ -115,6 +115,7 @@ export class OutboxSender {
       this.options.batchSize ?? 30,
       this.options.now(),
       this.deps.config.outboxClaimTimeoutMs,
+      this.options.provider,
     );
     for (const row of rows) result[await this.deliver(row)]++;
     return result;
