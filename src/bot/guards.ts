@@ -1,6 +1,6 @@
 import type { Cell } from "../db/generated/sqlite/client.js";
 import { keyValueStore } from "../db/key-value.js";
-import { cellsManagedBy } from "../domain/identities.js";
+import { canManageCell, cellsManagedBy } from "../domain/identities.js";
 import { DomainError } from "../domain/errors.js";
 import type { ChiboContext } from "./context.js";
 
@@ -47,4 +47,15 @@ export function requirePrivateChat(ctx: ChiboContext): void {
 
 export function requireOperator(ctx: ChiboContext): void {
   if (!ctx.isOperator) throw new DomainError("errors.not_operator");
+}
+
+/** A member or manager of the cell, or anyone in one of the cell's own chats. */
+export async function isInCell(ctx: ChiboContext, cellId: string): Promise<boolean> {
+  if (ctx.binding?.cellId === cellId) return true;
+  if (!ctx.identity) return false;
+  if (ctx.identity.memberId) {
+    const member = await ctx.deps.db.member.findUnique({ where: { id: ctx.identity.memberId } });
+    if (member?.cellId === cellId && member.membership !== "removed") return true;
+  }
+  return canManageCell(ctx.deps.db, ctx.identity.id, cellId);
 }

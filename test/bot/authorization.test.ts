@@ -101,4 +101,22 @@ describe("forged button presses", () => {
     expect(unknown.answer?.text).toContain("Không tìm thấy buổi họp");
     expect(await h.db.rsvp.count()).toBe(0);
   });
+
+  it("a member of another cell cannot read a meeting's names or attachments by forging its code", async () => {
+    const other = await setUpCell(h, { title: "Chi bộ C" });
+    await h.db.meeting.create({
+      data: {
+        cellId: other.cell.id,
+        code: "ZQ7",
+        type: "regular",
+        startsAt: new Date("2030-01-01T12:00:00Z"),
+        durationMinutes: 90,
+        status: "published",
+      },
+    });
+    for (const data of ["rsvp:l:ZQ7:1", "rsvp:ics:ZQ7", "ma:f:ZQ7:0"]) {
+      const press = await forge(memberOfA, data);
+      expect(press.answer?.text).toContain("không có trong danh sách");
+    }
+  });
 });

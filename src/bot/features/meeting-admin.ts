@@ -18,7 +18,7 @@ import { escapeHtml } from "../../render/html.js";
 import { localDateTime } from "../../render/meeting.js";
 import { callbackData, featurePattern, parseCallback } from "../callback-data.js";
 import type { BotContext, ChiboContext } from "../context.js";
-import { requireManagedCell, requirePrivateChat } from "../guards.js";
+import { isInCell, requireManagedCell, requirePrivateChat } from "../guards.js";
 import { announceChange } from "../meeting-notices.js";
 import { askForReply, type PromptHandler } from "../prompts.js";
 import type { TallyRefresher } from "../tally-refresher.js";
@@ -218,6 +218,7 @@ async function onProposalDecision(ctx: ChiboContext, refresher: TallyRefresher, 
 
 async function sendAttachment(ctx: ChiboContext, code: string, index: number) {
   const meeting = await findMeeting(ctx.deps.db, code);
+  if (!(await isInCell(ctx, meeting.cellId))) throw new DomainError("rsvp.not_in_cell");
   const item = await ctx.deps.db.agendaItem.findFirst({ where: { meetingId: meeting.id, status: "accepted", position: index } });
   if (!item?.attachment?.startsWith("file:")) throw new DomainError("errors.stale_button");
   await ctx.answerCallbackQuery();

@@ -3,7 +3,7 @@ import { DomainError } from "../../domain/errors.js";
 import { parsePeriod, previousPeriod } from "../../domain/monthly-report.js";
 import { reportBundle } from "../../jobs/monthly-summary.js";
 import type { BotContext } from "../context.js";
-import { canManageCell } from "../../domain/identities.js";
+import { isInCell } from "../guards.js";
 
 /**
  * /report [month]: in the committee's chat, the report of all its cells; in a cell's chat (or a secretary's private
@@ -22,9 +22,7 @@ export function reportFeature(): Composer<BotContext> {
     if (binding?.kind === "committee" && binding.committeeId) scope = { committeeId: binding.committeeId };
     else if (binding?.cell) scope = { cellIds: [binding.cell.id] };
     else throw new DomainError("report.where");
-    if (binding.cell && !binding.committeeId && !ctx.isOperator && ctx.identity && !(await isCellMember(ctx, binding.cell.id))) {
-      throw new DomainError("rsvp.not_in_cell");
-    }
+    if (binding.cell && !ctx.isOperator && !(await isInCell(ctx, binding.cell.id))) throw new DomainError("rsvp.not_in_cell");
     await ctx.replyWithChatAction("upload_document");
     const bundle = await reportBundle(ctx.deps.db, ctx.t, ctx.locale, scope, period, timeZone, now);
     for (const text of bundle.messages) await ctx.reply(text, { parse_mode: "HTML" });
@@ -32,13 +30,4 @@ export function reportFeature(): Composer<BotContext> {
     await ctx.replyWithDocument(new InputFile(bundle.xlsx, `${bundle.fileStem}.xlsx`));
   });
   return feature;
-}
-
-/** In a cell's group, the report is for the cell's members and secretaries. */
-async function isCellMember(ctx: BotContext, cellId: string): Promise<boolean> {
-  if (!ctx.identity) return false;
-  if (await canManageCell(ctx.deps.db, ctx.identity.id, cellId)) return true;
-  if (!ctx.identity.memberId) return false;
-  const member = await ctx.deps.db.member.findUnique({ where: { id: ctx.identity.memberId } });
-  return member?.cellId === cellId;
 }

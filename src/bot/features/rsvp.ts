@@ -15,6 +15,7 @@ import { namesPage } from "../../render/meeting.js";
 import { callbackData, featurePattern, parseCallback } from "../callback-data.js";
 import type { BotContext, ChiboContext } from "../context.js";
 import { ABSENCE_REASONS, PREVIEW_CODE, RSVP, reasonKeyboard, rsvpKeyboard } from "../meeting-keyboards.js";
+import { isInCell } from "../guards.js";
 import { rememberPrompt, type PromptHandler } from "../prompts.js";
 import { REASON_PROMPT, type GroupReasonAsker } from "../reason-asker.js";
 import type { TallyRefresher } from "../tally-refresher.js";
@@ -31,6 +32,9 @@ export function rsvpFeature(refresher: TallyRefresher, asker: GroupReasonAsker):
     if (code === PREVIEW_CODE) return ctx.answerCallbackQuery({ text: ctx.t("rsvp.preview_only") });
     if (!tapped) throw new DomainError("errors.stale_button");
     const meeting = await findMeeting(ctx.deps.db, code);
+    // names and invitations are for the cell only; answers are checked against the roster when recorded
+    if (["l", "lp", "ics"].includes(tapped.action) && !(await isInCell(ctx, meeting.cellId)))
+      throw new DomainError("rsvp.not_in_cell");
     switch (tapped.action) {
       case "y":
         return record(ctx, refresher, meeting, "attend", null);
