@@ -87,8 +87,14 @@ export class OutboxSender {
 
   start(intervalMs = 500): void {
     const tick = async () => {
-      await this.drainOnce().catch((error: unknown) => this.deps.logger.error({ err: error }, "outbox drain failed"));
-      if (this.timer) this.timer = setTimeout(() => void tick(), intervalMs);
+      const result = await this.drainOnce().catch((error: unknown) => {
+        this.deps.logger.error({ err: error }, "outbox drain failed");
+        return undefined;
+      });
+      // a full batch means more is waiting: drain again at once rather than idling through a wave
+      const handled = result ? result.sent + result.deferred + result.failed : 0;
+      const next = handled >= (this.options.batchSize ?? 30) ? 0 : intervalMs;
+      if (this.timer) this.timer = setTimeout(() => void tick(), next);
     };
     this.timer = setTimeout(() => void tick(), intervalMs);
   }
