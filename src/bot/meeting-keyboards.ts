@@ -1,5 +1,6 @@
 import { InlineKeyboard } from "grammy";
 import type { Translate } from "../i18n.js";
+import type { ChiboContext } from "./context.js";
 import { callbackData } from "./callback-data.js";
 
 export const RSVP = "rsvp";
@@ -22,4 +23,10 @@ export function reasonKeyboard(t: Translate, code: string): InlineKeyboard {
   const keyboard = new InlineKeyboard();
   for (const reason of ABSENCE_REASONS) keyboard.text(t(`rsvp.reason_${reason}`), callbackData(RSVP, "r", code, reason));
   return keyboard;
+}
+
+/** A common reason as it is stored: in the bot's default language, whatever the answering member's language; null if unknown. */
+export function storedReason(ctx: ChiboContext, code: string): string | null {
+  if (!(ABSENCE_REASONS as readonly string[]).includes(code)) return null;
+  return ctx.deps.translations.t(ctx.deps.config.defaultLocale)(`rsvp.reason_${code}`);
 }

@@ -6,7 +6,7 @@ import { announcementText, localDateTime } from "../../render/meeting.js";
 import { callbackData, featurePattern, parseCallback } from "../callback-data.js";
 import type { BotContext, ChiboContext } from "../context.js";
 import { requireManagedCell, requirePrivateChat } from "../guards.js";
-import { ABSENCE_REASONS, rsvpKeyboard } from "../meeting-keyboards.js";
+import { ABSENCE_REASONS, rsvpKeyboard, storedReason } from "../meeting-keyboards.js";
 import type { TallyRefresher } from "../tally-refresher.js";
 
 const PROXY = "px";
@@ -77,9 +77,7 @@ export function meetingsFeature(refresher: TallyRefresher): Composer<BotContext>
     if (tapped?.action === "m") return showProxyChoices(ctx, meeting.code, memberOrPage);
     if (tapped?.action !== "a") throw new DomainError("errors.stale_button");
     const answer: RsvpAnswer = choice === "y" ? "attend" : "absent";
-    const reason = (ABSENCE_REASONS as readonly string[]).includes(choice)
-      ? ctx.deps.translations.t(ctx.deps.config.defaultLocale)(`rsvp.reason_${choice}`)
-      : null;
+    const reason = storedReason(ctx, choice);
     const outcome = await answerByProxy(ctx.deps.db, ctx.actor, meeting, memberOrPage, { answer, reason, now: ctx.deps.now() });
     refresher.request(meeting.id);
     const name = outcome.kind === "pending_link" ? "" : outcome.memberName;

@@ -14,7 +14,7 @@ import { meetingIcs } from "../../render/ics.js";
 import { namesPage } from "../../render/meeting.js";
 import { callbackData, featurePattern, parseCallback } from "../callback-data.js";
 import type { BotContext, ChiboContext } from "../context.js";
-import { ABSENCE_REASONS, PREVIEW_CODE, RSVP, reasonKeyboard, rsvpKeyboard } from "../meeting-keyboards.js";
+import { PREVIEW_CODE, RSVP, reasonKeyboard, rsvpKeyboard, storedReason } from "../meeting-keyboards.js";
 import { isInCell } from "../guards.js";
 import { rememberPrompt, type PromptHandler } from "../prompts.js";
 import { REASON_PROMPT, type GroupReasonAsker } from "../reason-asker.js";
@@ -42,7 +42,7 @@ export function rsvpFeature(refresher: TallyRefresher, asker: GroupReasonAsker):
         await record(ctx, refresher, meeting, "absent", null);
         return askReason(ctx, meeting, asker);
       case "r": {
-        const reason = (ABSENCE_REASONS as readonly string[]).includes(extra) ? reasonLabel(ctx, extra) : null;
+        const reason = storedReason(ctx, extra);
         return record(ctx, refresher, meeting, "absent", reason);
       }
       case "l":
@@ -90,11 +90,6 @@ export function rsvpFeature(refresher: TallyRefresher, asker: GroupReasonAsker):
 function requireIdentity(ctx: ChiboContext) {
   if (!ctx.identity) throw new DomainError("errors.stale_button");
   return ctx.identity;
-}
-
-/** The reason is stored in the bot's default language, whatever the member's own language is. */
-function reasonLabel(ctx: ChiboContext, code: string): string {
-  return ctx.deps.translations.t(ctx.deps.config.defaultLocale)(`rsvp.reason_${code}`);
 }
 
 async function record(ctx: ChiboContext, refresher: TallyRefresher, meeting: Meeting, answer: RsvpAnswer, reason: string | null) {
