@@ -1,6 +1,8 @@
 import type { Server } from "node:http";
+import { Api } from "grammy";
 import type { AddressInfo } from "node:net";
 import { createBot } from "./bot/create-bot.js";
+import type { BotDeps } from "./bot/context.js";
 import { publishCommandMenus } from "./bot/commands.js";
 import type { Config } from "./config.js";
 import { openDatabase, redactUrl, type Database } from "./db/client.js";
@@ -10,6 +12,11 @@ import { startHttpServer } from "./server/http.js";
 import { hostname } from "node:os";
 import { runJobs, startScheduler } from "./jobs/scheduler.js";
 import { OutboxSender, type DrainResult } from "./jobs/sender.js";
+import { Channels } from "./channels/registry.js";
+import { ZaloClient } from "./channels/zalo/client.js";
+import { ZaloReceiver } from "./channels/zalo/receiver.js";
+import { ZaloTransport } from "./channels/zalo/transport.js";
+import { TallyRefresher } from "./bot/tally-refresher.js";
 
 export interface App {
   database: Database;
@@ -21,10 +28,23 @@ export interface App {
   stop(): Promise<void>;
 }
 
+/** Knobs tests turn; production uses the defaults. */
+export interface AppTuning {
+  /** How long short replies in a Zalo group are gathered into one message. */
+  zaloBatchMs?: number;
+  /** Zalo's long poll, in seconds. */
+  zaloPollSeconds?: number;
+}
+
 const ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member", "chat_member"] as const;
 
 /** Start-up order: database (migrated) → bot → command menus → updates (polling or webhook + /healthz). */
-export async function startApp(config: Config, logger: Logger, now: () => Date = () => new Date()): Promise<App> {
+export async function startApp(
+  config: Config,
+  logger: Logger,
+  now: () => Date = () => new Date(),
+  tuning: AppTuning = {},
+): Promise<App> {
   const started = Date.now();
   const database = await openDatabase(config.databaseUrl);
   logger.info(
@@ -32,8 +52,13 @@ export async function startApp(config: Config, logger: Logger, now: () => Date =
     "database ready",
   );
   const translations = await createTranslations(config.defaultLocale);
-  const { bot, tally, flush } = createBot({ db: database.db, config, translations, logger, now });
+  const channels = new Channels();
+  const deps = { db: database.db, config, translations, logger, now, channels };
+  const tally = new TallyRefresher(deps);
+  const { bot, flush } = createBot(deps, { platform: "telegram", tally });
+  channels.register("telegram", { api: bot.api, direct: new Api(config.telegram.token, { apiRoot: config.telegram.apiRoot }) });
   await bot.init();
+  const zalo = config.zalo ? await startZalo(config.zalo, deps, tally, tuning) : undefined;
   const openMeetings = await database.db.meeting.findMany({
     where: { status: "published", startsAt: { gt: now() } },
     select: { id: true },
@@ -49,6 +74,7 @@ export async function startApp(config: Config, logger: Logger, now: () => Date =
     server = await startHttpServer(bot, {
       ...config.http,
       webhook: { path: config.webhook.path, secret: config.webhook.secret },
+      zaloWebhook: zalo?.webhook,
       isReady: async () =>
         database.db.$queryRawUnsafe("SELECT 1").then(
           () => true,
@@ -62,8 +88,9 @@ export async function startApp(config: Config, logger: Logger, now: () => Date =
     polling = bot.start({ allowed_updates: [...ALLOWED_UPDATES], onStart: () => undefined });
     polling.catch((error: unknown) => logger.fatal({ err: error }, "polling stopped"));
   }
-  const jobDeps = { db: database.db, translations, config, logger, now };
-  const sender = OutboxSender.forConfig(jobDeps, {
+  await zalo?.start();
+  const jobDeps = deps;
+  const sender = new OutboxSender(jobDeps, {
     instanceId: `${hostname()}:${process.pid}`,
     now,
     provider: database.provider,
@@ -82,7 +109,9 @@ export async function startApp(config: Config, logger: Logger, now: () => Date =
     stop() {
       stopping ??= (async () => {
         if (polling) await bot.stop(); // waits for the update in hand
+        await zalo?.stop();
         await flush();
+        await tally.stop();
         await scheduler?.stop();
         await sender.stop();
         if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -90,6 +119,46 @@ export async function startApp(config: Config, logger: Logger, now: () => Date =
         logger.info("chibo stopped");
       })();
       return stopping;
+    },
+  };
+}
+
+/**
+ * Zalo beside Telegram: the same flows in a second grammY bot whose Bot API calls the Zalo transport answers.
+ * Updates come by long polling, or by webhook through the HTTP server.
+ */
+async function startZalo(settings: NonNullable<Config["zalo"]>, deps: BotDeps, tally: TallyRefresher, tuning: AppTuning) {
+  const client = new ZaloClient({ token: settings.token, apiRoot: settings.apiRoot });
+  const transport = new ZaloTransport({
+    client,
+    db: deps.db,
+    translations: deps.translations,
+    logger: deps.logger,
+    batchMs: tuning.zaloBatchMs,
+    now: deps.now,
+  });
+  const { bot, flush } = createBot(deps, { platform: "zalo", transport: transport.fetch, tally });
+  const direct = new Api(settings.token, { fetch: transport.fetch });
+  deps.channels.register("zalo", { api: bot.api, direct });
+  await bot.init();
+  const receiver = new ZaloReceiver(client, transport, bot, deps.logger);
+  const webhook = settings.webhook;
+  return {
+    webhook: webhook
+      ? { path: webhook.path, secret: webhook.secret, accept: (body: unknown) => receiver.acceptWebhook(body) }
+      : undefined,
+    async start() {
+      if (webhook) await client.setWebhook(webhook.url, webhook.secret);
+      else {
+        await client.deleteWebhook().catch(() => undefined);
+        receiver.startPolling(tuning.zaloPollSeconds);
+      }
+      deps.logger.info({ bot: bot.botInfo.username, mode: webhook ? "webhook" : "polling" }, "zalo is running");
+    },
+    async stop() {
+      await receiver.stop();
+      await flush();
+      await transport.stop();
     },
   };
 }

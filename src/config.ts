@@ -61,6 +61,27 @@ const schema = z
       z.string().default("Asia/Ho_Chi_Minh").refine(isTimeZone, "is not an IANA time zone such as Asia/Ho_Chi_Minh"),
     ),
     ADMIN_TELEGRAM_IDS: idList,
+    ZALO_BOT_TOKEN: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .regex(/^[^\s:]+:[^\s]+$/, "does not look like a Zalo bot token (bot id:secret, from Zalo Bot Creator)")
+        .optional(),
+    ),
+    ZALO_API_ROOT: z.preprocess(emptyAsUndefined, z.url().default("https://bot-api.zaloplatforms.com")),
+    ZALO_WEBHOOK_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+    ZALO_WEBHOOK_SECRET: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{8,256}$/, "must be 8-256 characters of A-Z, a-z, 0-9, _ and -")
+        .optional(),
+    ),
+    ADMIN_ZALO_IDS: z
+      .string()
+      .default("")
+      .transform((raw) => raw.split(/[\s,;]+/).filter(Boolean)),
+    PUBLIC_BASE_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
     LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(LOG_LEVELS).default("info")),
     OUTBOX_CLAIM_TIMEOUT_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(3600).default(120)),
     JOBS_ENABLED: z.preprocess(emptyAsUndefined, z.enum(["true", "false"]).default("true")),
@@ -72,17 +93,37 @@ const schema = z
     if (!env.WEBHOOK_SECRET) {
       ctx.addIssue({ code: "custom", path: ["WEBHOOK_SECRET"], message: "is required when BOT_MODE=webhook" });
     }
+    if (!env.ZALO_BOT_TOKEN) return;
+    if (!env.ZALO_WEBHOOK_URL) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ZALO_WEBHOOK_URL"],
+        message: "is required when BOT_MODE=webhook and ZALO_BOT_TOKEN is set",
+      });
+    }
+    if (!env.ZALO_WEBHOOK_SECRET) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ZALO_WEBHOOK_SECRET"],
+        message: "is required when BOT_MODE=webhook and ZALO_BOT_TOKEN is set",
+      });
+    }
   });
 
 export interface Config {
   telegram: { token: string; apiRoot: string };
   mode: "polling" | "webhook";
   webhook: { url: string; secret: string; path: string } | undefined;
+  /** Set when ZALO_BOT_TOKEN is: the same process then serves Zalo too. */
+  zalo: { token: string; apiRoot: string; webhook: { url: string; secret: string; path: string } | undefined } | undefined;
+  /** Where this server is reachable from outside; Zalo then gets charts and files as links. */
+  publicBaseUrl: string | undefined;
   http: { host: string; port: number };
   databaseUrl: string;
   defaultLocale: Locale;
   defaultTimeZone: string;
   adminTelegramIds: ReadonlySet<string>;
+  adminZaloIds: ReadonlySet<string>;
   logLevel: (typeof LOG_LEVELS)[number];
   inviteCodeTtlDays: number;
   /** Scheduled reminders and the outbox sender; tests drive them by hand instead. */
@@ -121,11 +162,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = readEnvironment()): Config {
       e.BOT_MODE === "webhook" && e.WEBHOOK_URL && e.WEBHOOK_SECRET
         ? { url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET, path: new URL(e.WEBHOOK_URL).pathname || "/" }
         : undefined,
+    zalo: e.ZALO_BOT_TOKEN
+      ? {
+          token: e.ZALO_BOT_TOKEN,
+          apiRoot: e.ZALO_API_ROOT.replace(/\/+$/, ""),
+          webhook:
+            e.BOT_MODE === "webhook" && e.ZALO_WEBHOOK_URL && e.ZALO_WEBHOOK_SECRET
+              ? { url: e.ZALO_WEBHOOK_URL, secret: e.ZALO_WEBHOOK_SECRET, path: new URL(e.ZALO_WEBHOOK_URL).pathname || "/" }
+              : undefined,
+        }
+      : undefined,
+    publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, ""),
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
     databaseUrl: e.DATABASE_URL,
     defaultLocale: e.DEFAULT_LOCALE,
     defaultTimeZone: e.DEFAULT_TIMEZONE,
     adminTelegramIds: new Set(e.ADMIN_TELEGRAM_IDS),
+    adminZaloIds: new Set(e.ADMIN_ZALO_IDS),
     logLevel: e.LOG_LEVEL,
     inviteCodeTtlDays: e.INVITE_CODE_TTL_DAYS,
     jobsEnabled: e.JOBS_ENABLED === "true",

@@ -26,7 +26,10 @@ function loadResources(dir: string): Resource {
 }
 
 export interface Translations {
-  t(locale: Locale): Translate;
+  /** The translator for the first supported locale among the preferences (a user's, then a chat's…), else the default. */
+  t(...preferred: (string | null | undefined)[]): Translate;
+  /** The first supported locale among the preferences, else the default. */
+  localeOf(...preferred: (string | null | undefined)[]): Locale;
   instance: i18n;
 }
 
@@ -44,7 +47,8 @@ export async function createTranslations(defaultLocale: Locale, dir = localesDir
     initAsync: false,
   });
   const fixed = new Map(SUPPORTED_LOCALES.map((locale) => [locale, instance.getFixedT(locale, NAMESPACE)]));
-  return { instance, t: (locale) => fixed.get(locale) ?? instance.getFixedT(defaultLocale, NAMESPACE) };
+  const localeOf = (...preferred: (string | null | undefined)[]): Locale => preferred.find(isLocale) ?? defaultLocale;
+  return { instance, localeOf, t: (...preferred) => fixed.get(localeOf(...preferred)) as Translate };
 }
 
 export function isLocale(value: unknown): value is Locale {

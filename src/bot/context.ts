@@ -6,6 +6,9 @@ import type { ChatBinding, Cell, Committee, PlatformIdentity } from "../db/gener
 import type { Actor } from "../domain/audit.js";
 import type { Translate, Translations } from "../i18n.js";
 import type { Logger } from "../logger.js";
+import type { Capabilities } from "../channels/capabilities.js";
+import type { Channels } from "../channels/registry.js";
+import type { Platform } from "../domain/cells.js";
 
 export interface BotDeps {
   db: Db;
@@ -13,12 +16,17 @@ export interface BotDeps {
   translations: Translations;
   logger: Logger;
   now: () => Date;
+  /** Every platform this process serves, to post to any chat bound to a cell. */
+  channels: Channels;
 }
 
 export type BoundChat = ChatBinding & { cell: Cell | null; committee: Committee | null };
 
 export interface ChiboFlavor {
   deps: BotDeps;
+  /** The platform this update came from, and what it can do. */
+  platform: Platform;
+  capabilities: Capabilities;
   t: Translate;
   locale: Locale;
   log: Logger;

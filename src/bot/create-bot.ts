@@ -23,7 +23,8 @@ import { newMeetingFeature } from "./features/new-meeting.js";
 import { reasonPromptHandler, rsvpFeature } from "./features/rsvp.js";
 import { GroupReasonAsker, REASON_PROMPT } from "./reason-asker.js";
 import { setupFeature } from "./features/setup.js";
-import { TallyRefresher } from "./tally-refresher.js";
+import type { TallyRefresher } from "./tally-refresher.js";
+import type { Platform } from "../domain/cells.js";
 import { enrich, logHandledUpdate } from "./middleware/enrich.js";
 import { installErrorBoundary } from "./middleware/errors.js";
 import { promptReplies } from "./prompts.js";
@@ -44,24 +45,33 @@ const retryInsideConversations: MiddlewareFn<Context> = async (ctx, next) => {
 
 export interface Chibo {
   bot: Bot<BotContext>;
-  tally: TallyRefresher;
-  /** Sends what is still queued for groups (tally edits, reason questions); called at shutdown. */
+  /** Sends the reason questions still queued for groups; called at shutdown. */
   flush(): Promise<void>;
 }
 
-export function createBot(deps: BotDeps, options: { botInfo?: UserFromGetMe; tallyEditIntervalMs?: number } = {}): Chibo {
-  const bot = new Bot<BotContext>(deps.config.telegram.token, {
-    client: { apiRoot: deps.config.telegram.apiRoot },
+export interface BotOptions {
+  platform: Platform;
+  /** Answers every Bot API request in place of Telegram (the Zalo transport's fetch); none for Telegram itself. */
+  transport?: typeof fetch;
+  /** The live tally, shared by every platform's bot. */
+  tally: TallyRefresher;
+  botInfo?: UserFromGetMe;
+}
+
+/** One bot per platform, with the same features: a platform without Telegram's API gets a transformer that speaks it. */
+export function createBot(deps: BotDeps, options: BotOptions): Chibo {
+  const { platform, transport, tally } = options;
+  const bot = new Bot<BotContext>(transport ? (deps.config.zalo?.token ?? "zalo") : deps.config.telegram.token, {
+    client: transport ? { fetch: transport } : { apiRoot: deps.config.telegram.apiRoot },
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
   });
   bot.api.config.use(retryPolicy());
-  installErrorBoundary(bot);
-  const tally = new TallyRefresher(bot.api, deps, options.tallyEditIntervalMs);
   const reasons = new GroupReasonAsker(bot.api, deps);
 
   bot.use(sequentialize(conversationKey));
-  bot.use(enrich(deps), logHandledUpdate);
-  bot.use(
+  const guarded = installErrorBoundary(bot);
+  guarded.use(enrich(deps, platform), logHandledUpdate);
+  guarded.use(
     conversations<ChiboContext, ChiboContext>({
       storage: {
         type: "key",
@@ -69,14 +79,14 @@ export function createBot(deps: BotDeps, options: { botInfo?: UserFromGetMe; tal
         getStorageKey: conversationKey,
         adapter: storageAdapter(keyValueStore(deps.db)),
       },
-      plugins: [retryInsideConversations, enrich(deps)],
+      plugins: [retryInsideConversations, enrich(deps, platform)],
     }),
   );
-  bot.command("cancel", async (ctx) => {
+  guarded.command("cancel", async (ctx) => {
     await ctx.conversation.exitAll();
     await ctx.reply(ctx.t("common.cancelled"));
   });
-  bot.use(
+  guarded.use(
     promptReplies({
       [IMPORT_PROMPT]: importPromptHandler,
       [GROUP_PROMPT]: groupPromptHandler,
@@ -86,7 +96,7 @@ export function createBot(deps: BotDeps, options: { botInfo?: UserFromGetMe; tal
       [CHECKIN_PROMPT]: checkinPromptHandler,
     }),
   );
-  bot.use(
+  guarded.use(
     setupFeature(),
     committeeFeature(),
     helpFeature(),
@@ -96,10 +106,10 @@ export function createBot(deps: BotDeps, options: { botInfo?: UserFromGetMe; tal
     linkingFeature(),
     cellChoiceFeature(),
   );
-  bot.use(newMeetingFeature(), rsvpFeature(tally, reasons), meetingsFeature(tally), meetingAdminFeature(tally));
-  bot.use(meetingDayFeature(), closingFeature(), jobsFeature(), reportFeature(), settingsFeature());
-  bot.use(fallback());
-  return { bot, tally, flush: async () => void (await Promise.all([tally.stop(), reasons.stop()])) };
+  guarded.use(newMeetingFeature(), rsvpFeature(tally, reasons), meetingsFeature(tally), meetingAdminFeature(tally));
+  guarded.use(meetingDayFeature(), closingFeature(), jobsFeature(), reportFeature(), settingsFeature());
+  guarded.use(fallback());
+  return { bot, flush: () => reasons.stop() };
 }
 
 /** Anything no feature took: a hint in private chats, silence in groups, and no spinning buttons. */

@@ -2,14 +2,20 @@ import type { Cell } from "../db/generated/sqlite/client.js";
 import { keyValueStore } from "../db/key-value.js";
 import { canManageCell, cellsManagedBy } from "../domain/identities.js";
 import { DomainError } from "../domain/errors.js";
+import { findMeeting, type MeetingWithAgenda } from "../domain/meeting-service.js";
 import type { ChiboContext } from "./context.js";
 
 export function isGroupChat(ctx: ChiboContext): boolean {
   return ctx.chat?.type === "group" || ctx.chat?.type === "supergroup";
 }
 
+/**
+ * Whether the sender administers the group. A platform that cannot tell (Zalo) lets any member set up a group that
+ * is not bound yet: the one who does becomes its secretary, and a bound group is never taken over this way.
+ */
 export async function isChatAdmin(ctx: ChiboContext): Promise<boolean> {
   if (!ctx.chat || !ctx.from) return false;
+  if (!ctx.capabilities.chatAdmins) return !ctx.binding;
   const member = await ctx.api.getChatMember(ctx.chat.id, ctx.from.id);
   return member.status === "creator" || member.status === "administrator";
 }
@@ -38,6 +44,71 @@ export async function requireManagedCell(ctx: ChiboContext): Promise<Cell> {
   const cell = cells.find((candidate) => candidate.id === chosen);
   if (!cell) throw new DomainError("errors.choose_cell");
   return cell;
+}
+
+/** The cell someone belongs to: the group's cell in a group, else the cell of the roster entry they are linked to. */
+async function ownCell(ctx: ChiboContext): Promise<Cell | undefined> {
+  if (ctx.binding?.cell) return ctx.binding.cell;
+  if (!ctx.identity?.memberId) return undefined;
+  const member = await ctx.deps.db.member.findUnique({ where: { id: ctx.identity.memberId }, include: { cell: true } });
+  return member?.cell;
+}
+
+/** The cell a member asks about (their group's, or their own); refuses someone linked to no roster entry. */
+export async function requireMemberCell(ctx: ChiboContext): Promise<Cell> {
+  const cell = await ownCell(ctx);
+  if (!cell) throw new DomainError("link.me_unlinked");
+  return cell;
+}
+
+/** The cell a member or secretary asks about: the group's cell, else their own, else the one they manage. */
+export async function requireCellAskedAbout(ctx: ChiboContext): Promise<Cell> {
+  return (await ownCell(ctx)) ?? requireManagedCell(ctx);
+}
+
+/**
+ * The meeting of the cell a command names by its code (a code from another cell is refused as not found), else
+ * the cell's next published meeting; `sinceHours` also counts one that started that long ago (meeting day).
+ */
+export async function requireMeeting(
+  ctx: ChiboContext,
+  cell: Cell,
+  code: string,
+  { sinceHours = 0 } = {},
+): Promise<MeetingWithAgenda> {
+  if (code) return findMeeting(ctx.deps.db, code, cell.id);
+  const since = new Date(ctx.deps.now().getTime() - sinceHours * 3600_000);
+  const next = await ctx.deps.db.meeting.findFirst({
+    where: { cellId: cell.id, status: "published", startsAt: { gt: since } },
+    orderBy: { startsAt: "asc" },
+  });
+  if (!next) throw new DomainError("meeting.none_upcoming");
+  return findMeeting(ctx.deps.db, next.code, cell.id);
+}
+
+/** The meeting a member or secretary asks about (named by code, or the next one) and its cell. */
+export async function requireMeetingAskedAbout(
+  ctx: ChiboContext,
+  code: string,
+): Promise<{ cell: Cell; meeting: MeetingWithAgenda }> {
+  const cell = await requireCellAskedAbout(ctx);
+  return { cell, meeting: await requireMeeting(ctx, cell, code) };
+}
+
+/**
+ * "[CODE] words…" from a secretary: the meeting a leading code names (of this cell), else the next one, and the
+ * words that follow (a search query).
+ */
+export async function requireMeetingAndQuery(
+  ctx: ChiboContext,
+  cell: Cell,
+  text: string,
+  options: { sinceHours?: number } = {},
+): Promise<{ meeting: MeetingWithAgenda; query: string }> {
+  const [first = "", ...rest] = text.trim().split(/\s+/);
+  const byCode = first ? await findMeeting(ctx.deps.db, first, cell.id).catch(() => undefined) : undefined;
+  const meeting = byCode ?? (await requireMeeting(ctx, cell, "", options));
+  return { meeting, query: (byCode ? rest : [first, ...rest]).join(" ").trim() };
 }
 
 /** Roster work happens in the private chat, where other members cannot read it. */

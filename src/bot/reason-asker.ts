@@ -2,7 +2,6 @@ import type { Api } from "grammy";
 import type { Config } from "../config.js";
 import type { Db } from "../db/client.js";
 import type { Translations } from "../i18n.js";
-import { isLocale } from "../i18n.js";
 import type { Logger } from "../logger.js";
 import { escapeHtml } from "../render/html.js";
 import { reasonKeyboard } from "./meeting-keyboards.js";
@@ -55,7 +54,7 @@ export class GroupReasonAsker {
     const entry = this.waiting.get(key);
     this.waiting.delete(key);
     if (!entry || entry.mentions.size === 0) return;
-    const t = this.deps.translations.t(isLocale(entry.locale) ? entry.locale : this.deps.config.defaultLocale);
+    const t = this.deps.translations.t(entry.locale);
     const sent = await this.api.sendMessage(
       entry.chatId,
       t("rsvp.ask_reason_group", { mention: [...entry.mentions.values()].join(", "), code: entry.code }),

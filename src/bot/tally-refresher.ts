@@ -1,12 +1,11 @@
-import { GrammyError, type Api } from "grammy";
+import { GrammyError } from "grammy";
+import { chatRef, type Channels } from "../channels/registry.js";
 import type { Db } from "../db/client.js";
 import { meetingById, meetingTally } from "../domain/meeting-service.js";
 import type { Translations } from "../i18n.js";
-import { isLocale } from "../i18n.js";
 import type { Logger } from "../logger.js";
 import { announcementText, textHash } from "../render/meeting.js";
 import { rsvpKeyboard } from "./meeting-keyboards.js";
-import type { Config } from "../config.js";
 import { KeyedThrottle } from "./throttle.js";
 
 /**
@@ -24,8 +23,7 @@ export class TallyRefresher {
   private readonly throttle: KeyedThrottle;
 
   constructor(
-    private readonly api: Api,
-    private readonly deps: { db: Db; translations: Translations; config: Config; logger: Logger },
+    private readonly deps: { db: Db; translations: Translations; logger: Logger; channels: Channels },
     minIntervalMs = GROUP_EDIT_INTERVAL_MS,
   ) {
     this.throttle = new KeyedThrottle(
@@ -49,7 +47,7 @@ export class TallyRefresher {
 
   /** Renders the meeting's announcement and edits every post whose text changed. */
   async refresh(meetingId: string): Promise<void> {
-    const { db, translations, config } = this.deps;
+    const { db, translations } = this.deps;
     const meeting = await meetingById(db, meetingId);
     const [cell, tally, posts] = await Promise.all([
       db.cell.findUniqueOrThrow({ where: { id: meeting.cellId } }),
@@ -57,17 +55,20 @@ export class TallyRefresher {
       db.meetingPost.findMany({ where: { meetingId, kind: "announcement" }, include: { binding: true } }),
     ]);
     for (const post of posts) {
-      if (!post.binding.active) continue;
-      const locale = post.binding.locale ?? cell.locale;
-      const t = translations.t(isLocale(locale) ? locale : config.defaultLocale);
+      // a platform that cannot edit shows the tally on request (/ds) and in reminders instead
+      const { platform } = post.binding;
+      if (!post.binding.active || !this.deps.channels.has(platform) || !this.deps.channels.capabilities(platform).edits) continue;
+      const t = translations.t(post.binding.locale, cell.locale);
       const text = announcementText(t, meeting, cell, tally);
       const hash = textHash(text);
       if (hash === post.renderedHash) continue;
       try {
-        await this.api.editMessageText(Number(post.binding.chatId), Number(post.messageId), text, {
-          parse_mode: "HTML",
-          reply_markup: meeting.status === "published" ? rsvpKeyboard(t, meeting.code) : undefined,
-        });
+        await this.deps.channels
+          .api(platform)
+          .editMessageText(chatRef(platform, post.binding.chatId), Number(post.messageId), text, {
+            parse_mode: "HTML",
+            reply_markup: meeting.status === "published" ? rsvpKeyboard(t, meeting.code) : undefined,
+          });
       } catch (error) {
         if (!(error instanceof GrammyError && error.description.includes("message is not modified"))) throw error;
       }

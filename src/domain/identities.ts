@@ -138,3 +138,15 @@ export async function unlinkMember(db: Db, actor: Actor, memberId: string) {
   });
   return member;
 }
+
+/** The secretaries and deputies of a cell who wrote to the bot privately on one of these platforms, so may be messaged. */
+export function reachableManagers(db: Db, cellId: string, platforms: string[]) {
+  return db.platformIdentity.findMany({
+    where: { platform: { in: platforms }, startedPrivate: true, managedCells: { some: { cellId } } },
+  });
+}
+
+/** A person's private chat with the bot: on both platforms its id is the person's own. */
+export function privateChatOf(identity: { platform: string; platformUserId: string }) {
+  return { platform: identity.platform, chatId: identity.platformUserId };
+}

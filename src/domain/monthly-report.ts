@@ -45,14 +45,15 @@
  */
 
 import {
-  attendanceRate,
   meetingFlags,
   memberFlags,
+  UNEXCUSED_REMOVAL,
+  UNEXCUSED_WARNING,
   type AttendanceHistoryEntry,
   type AttendanceStatus,
   type MeetingFlag,
 } from "./attendance.js";
-import { utcToLocal } from "./dates.js";
+import { localToUtc, utcToLocal } from "./dates.js";
 import { countsAsRegular, defaultDurationMinutes, type MeetingType } from "./meetings.js";
 import type { Rating } from "./rating.js";
 
@@ -60,7 +61,8 @@ import type { Rating } from "./rating.js";
 
 export type ReportMeetingStatus = "published" | "cancelled" | "closed" | "draft";
 
-export interface ReportMeetingInput {
+/** A meeting as the report sees it, without its attendance. */
+export interface ReportMeetingBase {
   id: string;
   code: string;
   type: MeetingType;
@@ -70,9 +72,14 @@ export interface ReportMeetingInput {
   actualStart: Date | null;
   actualEnd: Date | null;
   rating: Rating | null;
+}
+
+/** A meeting with each of its roll-call records. */
+export interface ReportMeetingInput extends ReportMeetingBase {
   records: { memberId: string; status: AttendanceStatus }[];
 }
 
+/** A cell with every member and every roll-call record: buildMonthlyReport counts them itself. */
 export interface ReportCellInput {
   id: string;
   name: string;
@@ -81,13 +88,64 @@ export interface ReportCellInput {
   meetings: ReportMeetingInput[];
 }
 
+/**
+ * A meeting's roll call counted over the cell's active members (the only ones attendanceRate can count as present or
+ * absent): records of exempt, transferred-out or removed members and of strangers are left out.
+ */
+export interface ReportRollCall {
+  /** Active members with a record. */
+  marked: number;
+  excused: number;
+  unexcused: number;
+  /** Active members marked exempt at this meeting: not expected. The other records count as present. */
+  exempt: number;
+}
+
+export interface ReportCountedMeeting extends ReportMeetingBase {
+  /** Read for closed meetings only. */
+  rollCall: ReportRollCall;
+}
+
+/**
+ * A member on the rolls (active or exempt) who may carry a member flag, from their records at the counted meetings:
+ * the cell's closed meetings in the report's 12 months ({@link reportWindow}), committee pre-meetings excepted.
+ */
+export interface ReportAbsentee {
+  memberId: string;
+  /** Absences without reason at counted meetings in the period's calendar year (from `yearFrom`). */
+  unexcusedThisYear: number;
+  /**
+   * Every record of the member at the counted meetings when they have 3 or more excused absences there (a run of 3
+   * excused absences needs them); may be empty otherwise.
+   */
+  records: { meetingId: string; status: AttendanceStatus }[];
+}
+
+/**
+ * A cell as the database counts it, so that a province's 900,000 records never leave the database (see
+ * src/jobs/report-data.ts). Gives the same report as the {@link ReportCellInput} it counts.
+ */
+export interface ReportCountedCell {
+  id: string;
+  name: string;
+  /** Members whose membership is active (not exempt, transferred out or removed): the rate's denominator before exemptions. */
+  activeMembers: number;
+  /** The cell's meetings of the last 12 months up to the period's end; older or later ones are ignored. */
+  meetings: ReportCountedMeeting[];
+  /**
+   * At least every member with 2 or more unexcused absences this year or 3 or more excused absences in the 12 months
+   * (one entry per member); others may be listed too.
+   */
+  absentees: ReportAbsentee[];
+}
+
 export interface ReportInput {
   committeeName: string | null;
   /** "YYYY-MM" */
   period: string;
   timeZone: string;
   now: Date;
-  cells: ReportCellInput[];
+  cells: (ReportCellInput | ReportCountedCell)[];
 }
 
 // ─── Output ──────────────────────────────────────────────────────────────────────────────────────
@@ -257,6 +315,23 @@ function localMonth(now: Date, timeZone: string): YearMonth {
   return { year: Number(date.slice(0, 4)), month: Number(date.slice(5, 7)) };
 }
 
+/**
+ * The instants a report reads, on the local calendar of `timeZone`: its 12 months are [from, to) (from the 1st of the
+ * trend's first month to the 1st of the month after the period), the period's calendar year starts at `yearFrom`.
+ * A meeting is in the report's months exactly when from ≤ startsAt < to. Throws RangeError for a malformed period or
+ * an unknown time zone.
+ */
+export function reportWindow(period: string, timeZone: string): { from: Date; to: Date; yearFrom: Date } {
+  const month = readPeriod(period);
+  if (!month) throw new RangeError(`reportWindow: expected a period "YYYY-MM", got "${period}"`);
+  const firstOf = (value: YearMonth) => localToUtc(`${formatPeriod(value)}-01T00:00`, timeZone);
+  return {
+    from: firstOf(addMonths(month, -11)),
+    to: firstOf(addMonths(month, 1)),
+    yearFrom: firstOf({ year: month.year, month: 1 }),
+  };
+}
+
 /** "YYYY-MM" of the month before `now`'s local month in `timeZone` (January → December of the year before). */
 export function previousPeriod(now: Date, timeZone: string): string {
   return formatPeriod(addMonths(localMonth(now, timeZone), -1));
@@ -360,14 +435,14 @@ function localDates(timeZone: string): (instant: Date) => string {
   };
 }
 
-function byStart(a: ReportMeetingInput, b: ReportMeetingInput): number {
+function byStart(a: ReportMeetingBase, b: ReportMeetingBase): number {
   return a.startsAt.getTime() - b.startsAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 interface MonthMeetings {
   /** Closed regular meetings, earliest first. */
-  closed: ReportMeetingInput[];
-  published: ReportMeetingInput[];
+  closed: ReportCountedMeeting[];
+  published: ReportCountedMeeting[];
   cancelled: boolean;
 }
 
@@ -383,55 +458,51 @@ interface HeldAttendance {
   rate: number | null;
 }
 
-type CellMembers = ReportCellInput["members"];
-
-function heldAttendance(meeting: ReportMeetingInput, members: CellMembers): HeldAttendance {
-  const summary = attendanceRate({ members, records: meeting.records });
-  return {
-    present: summary.present,
-    expected: summary.expected,
-    excused: summary.excused,
-    unexcused: summary.unexcused,
-    rate: summary.rate,
-  };
+/**
+ * attendanceRate's present, expected, excused and unexcused from the counts: only active members are expected, less
+ * those marked exempt at the meeting; every record of an active member that is not an absence or an exemption counts
+ * as present (late and left early included); exempt members who came anyway are never in the rate.
+ */
+function heldAttendance(meeting: ReportCountedMeeting, activeMembers: number): HeldAttendance {
+  const { marked, excused, unexcused, exempt } = meeting.rollCall;
+  const expected = activeMembers - exempt;
+  const present = marked - excused - unexcused - exempt;
+  return { present, expected, excused, unexcused, rate: expected === 0 ? null : present / expected };
 }
 
-function actualMinutes(meeting: ReportMeetingInput): number | null {
+function actualMinutes(meeting: ReportMeetingBase): number | null {
   if (!meeting.actualStart || !meeting.actualEnd) return null;
   const minutes = Math.round((meeting.actualEnd.getTime() - meeting.actualStart.getTime()) / MINUTE_MS);
   return minutes >= 0 ? minutes : null;
 }
 
-/** Member flag counts for the year, over closed meetings (not committee pre-meetings) up to the period. */
+/** What member flags count: a closed meeting, not a committee pre-meeting (in the report's 12 months). */
+function countsForMemberFlags(meeting: ReportMeetingBase): boolean {
+  return meeting.status === "closed" && meeting.type !== "committee";
+}
+
+/**
+ * Member flag counts for the year: unexcused_3 and unexcused_2 with memberFlags' thresholds from each absentee's count,
+ * excused_3_in_a_row from memberFlags over their records at the counted meetings of the window.
+ */
 function memberFlagCounts(
-  cell: ReportCellInput,
-  meetings: readonly ReportMeetingInput[],
+  absentees: readonly ReportAbsentee[],
+  inWindow: readonly ReportCountedMeeting[],
   year: number,
   timeZone: string,
 ): { unexcused3: number; unexcused2: number; excused3InARow: number } {
-  const counted = meetings.filter((meeting) => meeting.status === "closed" && meeting.type !== "committee");
-  // Only a member absent at least once can carry a flag: the others are left out of the history.
-  const absent = new Set<string>();
-  for (const meeting of counted) {
-    for (const record of meeting.records) {
-      if (record.status === "unexcused" || record.status === "excused") absent.add(record.memberId);
-    }
-  }
-  const history: AttendanceHistoryEntry[] = [];
-  for (const meeting of counted) {
-    // One roll call per meeting: the last record of a member wins, as in attendanceRate.
-    const latest = new Map<string, AttendanceStatus>();
-    for (const record of meeting.records) if (absent.has(record.memberId)) latest.set(record.memberId, record.status);
-    for (const [memberId, status] of latest) {
-      history.push({ memberId, meetingId: meeting.id, startsAt: meeting.startsAt, status });
-    }
-  }
-  const onRolls = new Set(cell.members.filter((member) => member.membership !== "transferred_out").map((member) => member.id));
+  const counted = new Map(inWindow.filter(countsForMemberFlags).map((meeting) => [meeting.id, meeting]));
   const counts = { unexcused3: 0, unexcused2: 0, excused3InARow: 0 };
+  const history: AttendanceHistoryEntry[] = [];
+  for (const absentee of absentees) {
+    if (absentee.unexcusedThisYear >= UNEXCUSED_REMOVAL) counts.unexcused3++;
+    else if (absentee.unexcusedThisYear >= UNEXCUSED_WARNING) counts.unexcused2++;
+    for (const { meetingId, status } of absentee.records) {
+      const meeting = counted.get(meetingId);
+      if (meeting) history.push({ memberId: absentee.memberId, meetingId, startsAt: meeting.startsAt, status });
+    }
+  }
   for (const standing of memberFlags(history, { year, timeZone })) {
-    if (!onRolls.has(standing.memberId)) continue;
-    if (standing.flags.includes("unexcused_3")) counts.unexcused3++;
-    if (standing.flags.includes("unexcused_2")) counts.unexcused2++;
     if (standing.flags.includes("excused_3_in_a_row")) counts.excused3InARow++;
   }
   return counts;
@@ -484,28 +555,83 @@ interface CellWork {
   trend: (HeldAttendance | null)[];
 }
 
-function buildCell(
-  cell: ReportCellInput,
-  context: {
-    period: string;
-    year: number;
-    trendPeriods: readonly string[];
-    quarterPeriods: ReadonlySet<string>;
-    quarterEnd: boolean;
-    timeZone: string;
-    now: Date;
-    localDate: (instant: Date) => string;
-  },
-): CellWork {
+interface CellContext {
+  period: string;
+  year: number;
+  trendPeriods: readonly string[];
+  quarterPeriods: ReadonlySet<string>;
+  quarterEnd: boolean;
+  timeZone: string;
+  now: Date;
+  localDate: (instant: Date) => string;
+}
+
+/** The local "YYYY-MM" of a meeting in the report's 12 months, or undefined for an older or later one. */
+function windowMonth(meeting: ReportMeetingBase, context: CellContext): string | undefined {
+  const month = context.localDate(meeting.startsAt).slice(0, 7);
+  return month > context.period || month < (context.trendPeriods[0] ?? context.period) ? undefined : month;
+}
+
+function isCounted(cell: ReportCellInput | ReportCountedCell): cell is ReportCountedCell {
+  return "activeMembers" in cell;
+}
+
+/**
+ * Counts a cell given record by record, as src/jobs/report-data.ts counts it in the database: the last record of a
+ * member at a meeting wins (one roll call per meeting), a member listed twice counts once (the first listing), records
+ * of members not listed are ignored. Absentees: the members on the rolls with an absence at a counted meeting.
+ */
+function countCell(cell: ReportCellInput, context: CellContext): ReportCountedCell {
+  const membership = new Map<string, ReportCellInput["members"][number]["membership"]>();
+  for (const member of cell.members) if (!membership.has(member.id)) membership.set(member.id, member.membership);
+  let activeMembers = 0;
+  for (const state of membership.values()) if (state === "active") activeMembers++;
+
+  const absentees = new Map<string, ReportAbsentee & { absent: boolean }>();
+  const meetings = cell.meetings.map(({ records, ...meeting }): ReportCountedMeeting => {
+    const latest = new Map<string, AttendanceStatus>();
+    for (const record of records) latest.set(record.memberId, record.status);
+    const rollCall: ReportRollCall = { marked: 0, excused: 0, unexcused: 0, exempt: 0 };
+    const month = countsForMemberFlags(meeting) ? windowMonth(meeting, context) : undefined;
+    for (const [memberId, status] of latest) {
+      const state = membership.get(memberId);
+      if (state === "active") {
+        rollCall.marked++;
+        if (status === "excused" || status === "unexcused" || status === "exempt") rollCall[status]++;
+      }
+      if (month === undefined || (state !== "active" && state !== "exempt")) continue;
+      let absentee = absentees.get(memberId);
+      if (!absentee) {
+        absentee = { memberId, unexcusedThisYear: 0, records: [], absent: false };
+        absentees.set(memberId, absentee);
+      }
+      absentee.records.push({ meetingId: meeting.id, status });
+      if (status === "excused" || status === "unexcused") absentee.absent = true;
+      if (status === "unexcused" && month.startsWith(`${context.year}-`)) absentee.unexcusedThisYear++;
+    }
+    return { ...meeting, rollCall };
+  });
+  return {
+    id: cell.id,
+    name: cell.name,
+    activeMembers,
+    meetings,
+    absentees: [...absentees.values()]
+      .filter((absentee) => absentee.absent)
+      .map(({ memberId, unexcusedThisYear, records }) => ({ memberId, unexcusedThisYear, records })),
+  };
+}
+
+function buildCell(input: ReportCellInput | ReportCountedCell, context: CellContext): CellWork {
   const { period, localDate } = context;
-  const firstPeriod = context.trendPeriods[0] ?? period;
+  const cell = isCounted(input) ? input : countCell(input, context);
   const months = new Map<string, MonthMeetings>();
-  const inWindow: ReportMeetingInput[] = [];
+  const inWindow: ReportCountedMeeting[] = [];
   let thematicThisQuarter = false;
 
   for (const meeting of [...cell.meetings].sort(byStart)) {
-    const month = localDate(meeting.startsAt).slice(0, 7);
-    if (month > period || month < firstPeriod) continue;
+    const month = windowMonth(meeting, context);
+    if (month === undefined) continue;
     inWindow.push(meeting);
     const bucket = months.get(month) ?? emptyMonth();
     months.set(month, bucket);
@@ -521,13 +647,13 @@ function buildCell(
 
   const trend = context.trendPeriods.map((month) => {
     const held = months.get(month)?.closed[0];
-    return held ? heldAttendance(held, cell.members) : null;
+    return held ? heldAttendance(held, cell.activeMembers) : null;
   });
 
   const bucket = months.get(period) ?? emptyMonth();
   const held = bucket.closed[0];
   const scheduled = bucket.published[0];
-  const flags = memberFlagCounts(cell, inWindow, context.year, context.timeZone);
+  const flags = memberFlagCounts(cell.absentees, inWindow, context.year, context.timeZone);
   const common = {
     cellId: cell.id,
     name: cell.name,
@@ -550,7 +676,7 @@ function buildCell(
 
   let base: Omit<CellReport, "needsAttention" | "reasons">;
   if (held) {
-    const attendance = trend[trend.length - 1] ?? heldAttendance(held, cell.members);
+    const attendance = trend[trend.length - 1] ?? heldAttendance(held, cell.activeMembers);
     const minutes = actualMinutes(held);
     base = {
       ...common,

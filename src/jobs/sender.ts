@@ -1,8 +1,11 @@
-import { Api, GrammyError, HttpError, InputFile } from "grammy";
+import { GrammyError, HttpError, InputFile } from "grammy";
+import { chatRef, type Channels } from "../channels/registry.js";
+import { reachableManagers } from "../domain/identities.js";
+import type { Platform } from "../domain/cells.js";
 import type { Config } from "../config.js";
 import type { Db } from "../db/client.js";
 import type { OutboxMessage } from "../db/generated/sqlite/client.js";
-import { isLocale, type Translations } from "../i18n.js";
+import type { Translations } from "../i18n.js";
 import type { Logger } from "../logger.js";
 import { claimDue, enqueue, markFailed, markSent, releaseUntil, type OutboxPayload } from "./outbox.js";
 
@@ -21,6 +24,7 @@ export interface SenderOptions {
 }
 
 const SHORT_WAIT_MS = 1_100;
+const UNSERVED_RETRY_MS = 10 * 60_000;
 
 /** Sliding windows of send times: per bot (1 s) and per chat (60 s for groups, 1 s for private chats). */
 class SendLimiter {
@@ -32,8 +36,7 @@ class SendLimiter {
   ) {}
 
   /** The earliest moment a message to this chat may go, in ms (now when it may go at once). */
-  nextAllowed(chatId: string, now: number): number {
-    const isGroup = chatId.startsWith("-");
+  nextAllowed(chatId: string, isGroup: boolean, now: number): number {
     const [windowMs, max] = isGroup ? [60_000, this.groupPerMinute] : [1_000, 1];
     const chat = this.prune(this.perChat.get(chatId) ?? [], now - windowMs);
     this.perChat.set(chatId, chat);
@@ -74,15 +77,10 @@ export class OutboxSender {
   private running: Promise<DrainResult> | undefined;
 
   constructor(
-    private readonly api: Api,
-    private readonly deps: { db: Db; logger: Logger; translations: Translations; config: Config },
+    private readonly deps: { db: Db; logger: Logger; translations: Translations; config: Config; channels: Channels },
     private readonly options: SenderOptions,
   ) {
     this.limiter = new SendLimiter(options.globalPerSecond ?? 28, options.groupPerMinute ?? 19);
-  }
-
-  static forConfig(deps: { db: Db; logger: Logger; translations: Translations; config: Config }, options: SenderOptions) {
-    return new OutboxSender(new Api(deps.config.telegram.token, { apiRoot: deps.config.telegram.apiRoot }), deps, options);
   }
 
   start(intervalMs = 500): void {
@@ -130,7 +128,15 @@ export class OutboxSender {
   private async deliver(row: OutboxMessage): Promise<keyof DrainResult> {
     const { db } = this.deps;
     const now = this.options.now().getTime();
-    const allowedAt = this.limiter.nextAllowed(row.chatId, now);
+    if (!this.deps.channels.has(row.platform)) {
+      // Zalo's token was removed, say: keep the message for when the platform is served again
+      await releaseUntil(db, row.id, new Date(now + UNSERVED_RETRY_MS), `${row.platform} is not configured`, false);
+      return "deferred";
+    }
+    const chatKey = `${row.platform}:${row.chatId}`;
+    // Telegram's groups have negative ids; Zalo's ids do not say, so every Zalo chat gets a group's budget
+    const isGroup = row.platform !== "telegram" || row.chatId.startsWith("-");
+    const allowedAt = this.limiter.nextAllowed(chatKey, isGroup, now);
     // a wait of about a second (the bot-wide limit) is slept through; a group's full minute goes back to the queue
     if (allowedAt - now > SHORT_WAIT_MS) {
       await releaseUntil(db, row.id, new Date(allowedAt), null, false);
@@ -138,8 +144,8 @@ export class OutboxSender {
     }
     if (allowedAt > now) await new Promise((resolve) => setTimeout(resolve, allowedAt - now));
     try {
-      this.limiter.record(row.chatId, Math.max(this.options.now().getTime(), allowedAt));
-      await this.send(row.chatId, JSON.parse(row.payload) as OutboxPayload);
+      this.limiter.record(chatKey, Math.max(this.options.now().getTime(), allowedAt));
+      await this.send(row.platform, row.chatId, JSON.parse(row.payload) as OutboxPayload);
       await markSent(db, row.id, this.options.now());
       return "sent";
     } catch (error) {
@@ -147,10 +153,11 @@ export class OutboxSender {
     }
   }
 
-  private async send(chatId: string, payload: OutboxPayload): Promise<void> {
-    const chat = Number(chatId);
+  private async send(platform: string, chatId: string, payload: OutboxPayload): Promise<void> {
+    const api = this.deps.channels.direct(platform);
+    const chat = chatRef(platform, chatId);
     if (payload.kind === "text") {
-      await this.api.sendMessage(chat, payload.text, {
+      await api.sendMessage(chat, payload.text, {
         parse_mode: "HTML",
         ...(payload.replyMarkup ? { reply_markup: payload.replyMarkup as never } : {}),
       });
@@ -158,8 +165,8 @@ export class OutboxSender {
     }
     const file = new InputFile(Buffer.from(payload.base64, "base64"), payload.fileName);
     const caption = payload.caption ? { caption: payload.caption, parse_mode: "HTML" as const } : {};
-    if (payload.kind === "photo") await this.api.sendPhoto(chat, file, caption);
-    else await this.api.sendDocument(chat, file, caption);
+    if (payload.kind === "photo") await api.sendPhoto(chat, file, caption);
+    else await api.sendDocument(chat, file, caption);
   }
 
   private async handleFailure(row: OutboxMessage, error: unknown): Promise<keyof DrainResult> {
@@ -215,25 +222,23 @@ export class OutboxSender {
 
   /** The bot was removed or blocked: stop sending there, and tell the cell's secretaries privately. */
   private async chatRefused(row: OutboxMessage, description: string) {
-    const { db, translations, config } = this.deps;
+    const { db, translations } = this.deps;
     const binding = await db.chatBinding.findUnique({
-      where: { platform_chatId: { platform: "telegram", chatId: row.chatId } },
+      where: { platform_chatId: { platform: row.platform, chatId: row.chatId } },
       include: { cell: true },
     });
     if (!binding?.active) return;
     await db.chatBinding.update({ where: { id: binding.id }, data: { active: false } });
     this.deps.logger.warn({ bindingId: binding.id, description }, "chat binding deactivated");
     if (!binding.cellId) return;
-    const managers = await db.platformIdentity.findMany({
-      where: { platform: "telegram", startedPrivate: true, managedCells: { some: { cellId: binding.cellId } } },
-    });
+    const managers = await reachableManagers(db, binding.cellId, this.deps.channels.platforms());
     for (const manager of managers) {
-      const t = translations.t(isLocale(manager.locale) ? manager.locale : config.defaultLocale);
+      const t = translations.t(manager.locale);
       await enqueue(
         db,
         {
           dedupeKey: `chat-removed:${binding.id}:${manager.id}`,
-          platform: "telegram",
+          platform: manager.platform as Platform,
           chatId: manager.platformUserId,
           payload: {
             kind: "text",

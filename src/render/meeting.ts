@@ -4,7 +4,7 @@ import { formatEnglishDateTime, formatVietnameseDateTime, utcToLocal } from "../
 import type { MeetingWithAgenda } from "../domain/meeting-service.js";
 import type { Tally } from "../domain/tally.js";
 import type { Translate } from "../i18n.js";
-import { escapeHtml } from "./html.js";
+import { escapeHtml, plainText } from "./html.js";
 
 /** Telegram counts characters after entity parsing; keep a margin for the tally lines. */
 const MESSAGE_BUDGET = 3800;
@@ -34,7 +34,7 @@ export function announcementText(t: Translate, meeting: MeetingWithAgenda, cell:
     meeting.status === "cancelled" ? t("meeting.cancelled_banner", { reason: meeting.cancelReason ?? "" }) : "",
   ].filter(Boolean);
   const tail = ["", tallyLine(t, tally), t("meeting.code_hint", { code: meeting.code })];
-  const budget = MESSAGE_BUDGET - plainLength([...head, ...tail].join("\n"));
+  const budget = MESSAGE_BUDGET - plainText([...head, ...tail].join("\n")).length;
   const agenda = agendaLines(t, meeting, budget);
   return [...head, "", ...agenda, ...tail].join("\n");
 }
@@ -49,23 +49,18 @@ export function tallyLine(t: Translate, tally: Tally): string {
 
 function agendaLines(t: Translate, meeting: MeetingWithAgenda, budget: number): string[] {
   const lines = [t("meeting.agenda_title")];
-  let used = plainLength(lines[0]!);
+  let used = plainText(lines[0]!).length;
   for (const [index, item] of meeting.agenda.entries()) {
     const presenter = item.presenter ? ` — ${escapeHtml(clip(item.presenter, 60))}` : "";
     const line = `${index + 1}. ${escapeHtml(clip(item.title, AGENDA_ITEM_MAX))}${presenter}`;
-    if (used + plainLength(line) + 80 > budget) {
+    if (used + plainText(line).length + 80 > budget) {
       lines.push(t("meeting.agenda_more", { count: meeting.agenda.length - index, code: meeting.code }));
       break;
     }
     lines.push(line);
-    used += plainLength(line) + 1;
+    used += plainText(line).length + 1;
   }
   return lines;
-}
-
-/** Length as Telegram counts it: tags removed, entities decoded. */
-function plainLength(html: string): number {
-  return html.replace(/<[^>]+>/g, "").replace(/&(lt|gt|amp|quot);/g, "x").length;
 }
 
 /** One page of names: who will attend, who is absent and why, who has not answered. */

@@ -8,8 +8,28 @@ export interface HttpOptions {
   port: number;
   /** Webhook mode only: where Telegram posts updates, and the secret it must present. */
   webhook?: { path: string; secret: string } | undefined;
+  /** Zalo's webhook: its secret header, and where accepted updates go. */
+  zaloWebhook?: { path: string; secret: string; accept: (body: unknown) => boolean } | undefined;
   isReady: () => Promise<boolean>;
   logger: Logger;
+}
+
+const MAX_WEBHOOK_BYTES = 1024 * 1024;
+
+/** The request's JSON body, or undefined when it is not JSON or is larger than `limit` bytes. */
+async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString("utf8")) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The bot's HTTP side: Telegram's webhook (with its secret checked) and /healthz. */
@@ -39,6 +59,19 @@ export async function startHttpServer(bot: Bot<BotContext>, options: HttpOptions
         return;
       }
       await handleUpdate(req, res);
+      return;
+    }
+    const zalo = options.zaloWebhook;
+    if (zalo && req.method === "POST" && path === zalo.path) {
+      if (req.headers["x-bot-api-secret-token"] !== zalo.secret) {
+        options.logger.warn({ remote: req.socket.remoteAddress }, "zalo webhook call with a wrong secret refused");
+        res.writeHead(401).end();
+        return;
+      }
+      const body = await readJson(req, MAX_WEBHOOK_BYTES);
+      const accepted = body !== undefined && zalo.accept(body);
+      if (!accepted) options.logger.warn("zalo webhook body refused: not an update");
+      res.writeHead(accepted ? 200 : 400, { "content-type": "application/json" }).end(JSON.stringify({ ok: accepted }));
       return;
     }
     res.writeHead(404).end();

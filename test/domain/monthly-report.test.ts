@@ -1,13 +1,22 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { HANOI, at, roster, marks } from "../support/report-builders.js";
-import type { AttendanceStatus } from "../../src/domain/attendance.js";
-import type { MeetingType } from "../../src/domain/meetings.js";
+import {
+  ATTENDANCE_STATUSES,
+  attendanceRate,
+  memberFlags,
+  type AttendanceHistoryEntry,
+  type AttendanceStatus,
+} from "../../src/domain/attendance.js";
+import { MEETING_TYPES, type MeetingType } from "../../src/domain/meetings.js";
 import {
   ATTENTION_WEIGHTS,
   buildMonthlyReport,
   parsePeriod,
   previousPeriod,
+  reportWindow,
   type ReportCellInput,
+  type ReportCountedCell,
   type ReportInput,
   type ReportMeetingInput,
 } from "../../src/domain/monthly-report.js";
@@ -41,6 +50,9 @@ function meeting(
   };
 }
 
+/** A report input whose cells come record by record (as in these tests), not counted by the database. */
+type RecordsInput = Omit<ReportInput, "cells"> & { cells: ReportCellInput[] };
+
 /**
  * The hand-worked ward for November 2026 (report read on 2 December):
  *  - khối 1: 135 members, 54 exempt → 81 expected; 70 present, 6 excused, 5 unexcused → 86,4%;
@@ -50,7 +62,7 @@ function meeting(
  *  - Công an phường: 14 members, 11 present, 3 unexcused → 78,6%, 80 minutes, rated average;
  *    member a0 was also absent without reason in March and July (3 this year), a1 in July (2).
  */
-function wardInput(overrides: Partial<ReportInput> = {}): ReportInput {
+function wardInput(overrides: Partial<RecordsInput> = {}): RecordsInput {
   const block1: ReportCellInput = {
     id: "c1",
     name: "Chi bộ khối 1",
@@ -415,5 +427,161 @@ describe("a large committee", () => {
     expect(report.trend.every((m) => m.held === 500)).toBe(true);
     expect(report.cells[1]?.name).toBe("Chi bộ khối 2");
     expect(report.totals.expected).toBe(500 * 135);
+  });
+});
+
+describe("cells counted by the database", () => {
+  it("the report's 12 months and its year, as instants: from the 1st of the first month, local time", () => {
+    expect(reportWindow("2026-11", HANOI)).toEqual({
+      from: new Date("2025-11-30T17:00:00Z"),
+      to: new Date("2026-11-30T17:00:00Z"),
+      yearFrom: new Date("2025-12-31T17:00:00Z"),
+    });
+    expect(reportWindow("2027-01", "UTC").to).toEqual(new Date("2027-02-01T00:00:00Z"));
+    expect(() => reportWindow("2026-13", HANOI)).toThrow(RangeError);
+    expect(() => reportWindow("2026-11", "Mars/Olympus")).toThrow(RangeError);
+  });
+
+  it("a cell given as counts reads the same as record by record: roll calls, 3 and 2 unexcused, 3 excused in a row", () => {
+    const strip = ({ records: _records, ...rest }: ReportMeetingInput) => rest;
+    const records: ReportCellInput = {
+      id: "c4",
+      name: "Chi bộ Công an phường",
+      members: [...roster("a", 14), ...roster("b", 0, 1)],
+      meetings: [
+        meeting("a-sep", "2026-09-10T08:00", { records: [...marks("a", 0, 3, "excused"), ...marks("a", 3, 11, "present")] }),
+        meeting("a-oct", "2026-10-10T08:00", {
+          records: [...marks("a", 0, 2, "unexcused"), ...marks("a", 2, 1, "excused"), ...marks("a", 3, 11, "late")],
+        }),
+        meeting("a-nov", "2026-11-10T08:00", {
+          records: [
+            ...marks("a", 0, 1, "unexcused"),
+            ...marks("a", 1, 1, "present"),
+            ...marks("a", 2, 1, "excused"),
+            ...marks("a", 3, 1, "exempt"),
+            ...marks("a", 4, 9, "present"),
+            ...marks("bx", 0, 1, "present"), // an exempt member who came anyway
+          ],
+        }),
+      ],
+    };
+    const sep = records.meetings[0]!;
+    const oct = records.meetings[1]!;
+    const nov = records.meetings[2]!;
+    const counted: ReportCountedCell = {
+      id: "c4",
+      name: "Chi bộ Công an phường",
+      activeMembers: 14,
+      meetings: [
+        { ...strip(sep), rollCall: { marked: 14, excused: 3, unexcused: 0, exempt: 0 } },
+        { ...strip(oct), rollCall: { marked: 14, excused: 1, unexcused: 2, exempt: 0 } },
+        { ...strip(nov), rollCall: { marked: 13, excused: 1, unexcused: 1, exempt: 1 } },
+      ],
+      absentees: [
+        { memberId: "a0", unexcusedThisYear: 2, records: [] },
+        {
+          memberId: "a2",
+          unexcusedThisYear: 0,
+          records: [
+            { meetingId: "a-nov", status: "excused" },
+            { meetingId: "a-sep", status: "excused" },
+            { meetingId: "a-oct", status: "excused" },
+          ],
+        },
+      ],
+    };
+    const fromRecords = buildMonthlyReport({ ...wardInput(), cells: [records] });
+    expect(buildMonthlyReport({ ...wardInput(), cells: [counted] })).toEqual(fromRecords);
+    expect(fromRecords.cells[0]).toMatchObject({
+      present: 10,
+      expected: 13,
+      excused: 1,
+      unexcused: 1,
+      membersUnexcused3: 0,
+      membersUnexcused2: 1,
+      membersExcused3InARow: 1,
+    });
+  });
+
+  /** Any month's report, from the rules themselves: attendanceRate over the month's meeting, memberFlags over the year. */
+  function expectedCell(cell: ReportCellInput, period: string) {
+    const monthOf = (meeting: ReportMeetingInput) => localMonth(meeting.startsAt);
+    const [year, month] = period.split("-").map(Number) as [number, number];
+    const first = `${month === 12 ? year : year - 1}-${String((month % 12) + 1).padStart(2, "0")}`;
+    const inWindow = cell.meetings.filter((meeting) => monthOf(meeting) >= first && monthOf(meeting) <= period);
+    const held = inWindow
+      .filter((m) => monthOf(m) === period && m.status === "closed" && ["regular", "combined", "model"].includes(m.type))
+      .sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime() || (a.id < b.id ? -1 : 1))[0];
+    const history: AttendanceHistoryEntry[] = [];
+    for (const meeting of inWindow.filter((m) => m.status === "closed" && m.type !== "committee")) {
+      const latest = new Map(meeting.records.map((record) => [record.memberId, record.status]));
+      for (const [memberId, status] of latest)
+        history.push({ memberId, meetingId: meeting.id, startsAt: meeting.startsAt, status });
+    }
+    const onRolls = new Set(cell.members.filter((m) => m.membership !== "transferred_out").map((m) => m.id));
+    const standings = memberFlags(history, { year, timeZone: HANOI }).filter((standing) => onRolls.has(standing.memberId));
+    const flagged = (flag: string) => standings.filter((standing) => standing.flags.some((f) => f === flag)).length;
+    const attendance = held ? attendanceRate({ members: cell.members, records: held.records }) : undefined;
+    return {
+      ...(held ? { status: "held", meetingId: held.id } : {}),
+      present: attendance?.present ?? null,
+      expected: attendance?.expected ?? null,
+      excused: attendance?.excused ?? null,
+      unexcused: attendance?.unexcused ?? null,
+      rate: attendance?.rate ?? null,
+      membersUnexcused3: flagged("unexcused_3"),
+      membersUnexcused2: flagged("unexcused_2"),
+      membersExcused3InARow: flagged("excused_3_in_a_row"),
+    };
+  }
+
+  const localMonth = (instant: Date) => {
+    const shifted = new Date(instant.getTime() + 7 * 3600_000); // Hà Nội has no daylight saving time
+    return shifted.toISOString().slice(0, 7);
+  };
+
+  it("whatever the roll calls, counting them gives the rules' attendance and member flags (property)", () => {
+    const status = fc.constantFrom(...ATTENDANCE_STATUSES);
+    const meetingArbitrary = fc.record({
+      month: fc.integer({ min: 0, max: 14 }), // 2025-11 … 2027-01: some before and after the report's months
+      day: fc.constantFrom(1, 5, 28),
+      hour: fc.constantFrom("00:00", "06:00", "19:30"),
+      sameTimeAsPrevious: fc.boolean(),
+      type: fc.constantFrom<MeetingType>(...MEETING_TYPES),
+      status: fc.constantFrom<ReportMeetingInput["status"]>("closed", "closed", "closed", "published", "cancelled", "draft"),
+      records: fc.array(fc.record({ member: fc.integer({ min: 0, max: 9 }), status }), { maxLength: 14 }),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom("active", "active", "exempt", "transferred_out") as fc.Arbitrary<"active">, {
+          minLength: 8,
+          maxLength: 8,
+        }),
+        fc.array(meetingArbitrary, { maxLength: 16 }),
+        fc.constantFrom("2026-01", "2026-06", "2026-11", "2026-12"),
+        (memberships, meetings, period) => {
+          let previous: string | undefined;
+          const cell: ReportCellInput = {
+            id: "x",
+            name: "Chi bộ khối 9",
+            members: memberships.map((membership, i) => ({ id: `m${i}`, membership })), // m8 and m9: not on the rolls
+            meetings: meetings.map((m, i) => {
+              const index = 2025 * 12 + 10 + m.month;
+              const local = `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, "0")}-${String(m.day).padStart(2, "0")}T${m.hour}`;
+              const startsAt = m.sameTimeAsPrevious && previous ? previous : local;
+              previous = startsAt;
+              return meeting(`k${(i * 7) % 16}-${i}`, startsAt, {
+                type: m.type,
+                status: m.status,
+                records: m.records.map((r) => ({ memberId: `m${r.member}`, status: r.status })),
+              });
+            }),
+          };
+          const report = buildMonthlyReport({ ...wardInput(), period, cells: [cell] });
+          expect(report.cells[0]).toMatchObject(expectedCell(cell, period));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

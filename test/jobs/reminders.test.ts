@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { announceMeeting, byData, importRoster, last, linkedMembers, openPrivateChat, setUpCell } from "../support/builders.js";
-import { startHarness, type Harness } from "../support/harness.js";
+import { byData, last, linkedMembers, meetingWorld, openPrivateChat } from "../support/builders.js";
+import type { Harness } from "../support/harness.js";
 import type { FakeChat, FakeUser } from "../support/fake-telegram/index.js";
 
 // Time is injected: the meeting is announced on 25 Nov for 19:30 on 5 Dec (Hanoi), then the clock jumps.
@@ -15,13 +15,7 @@ let meeting: { id: string; code: string };
 
 beforeEach(async () => {
   now = new Date("2026-11-25T03:00:00Z");
-  h = await startHarness({ now: () => now, fake: { now: () => now.getTime() } });
-  const setup = await setUpCell(h);
-  ({ secretary, group } = setup);
-  cellId = setup.cell.id;
-  await openPrivateChat(h, secretary);
-  await importRoster(h, secretary, "cell-14.csv");
-  meeting = await announceMeeting(h, secretary);
+  ({ h, secretary, group, cellId, meeting } = await meetingWorld({ now: () => now, fake: { now: () => now.getTime() } }));
 });
 afterEach(async () => h.stop());
 
@@ -65,8 +59,10 @@ describe("nudges to the secretary", () => {
   });
 
   it("nudges a day after the meeting if it is not closed", async () => {
+    await tick(hanoi("2026-12-06T20:30:00")); // the meeting ended at 21:00 on the 5th
+    expect(h.fake.messages(secretary).some((m) => m.text.includes("chưa điểm danh"))).toBe(false);
     await tick(hanoi("2026-12-07T09:00:00"));
-    expect(last(h, secretary).text).toContain(`chưa điểm danh. Dùng /rollcall ${meeting.code}`);
+    expect(last(h, secretary).text).toContain(`đã qua 24 giờ nhưng chưa điểm danh. Dùng /rollcall ${meeting.code}`);
   });
 
   it("nudges 7 days before the usual day when next month's meeting is not announced", async () => {
@@ -109,5 +105,114 @@ describe("the cell's own schedule", () => {
     expect(last(h, group).text).toContain("(còn 2 ngày)");
     await h.fake.sendText(secretary, "private", "/settings remind abc");
     expect(last(h, secretary).text).toContain("Cách dùng: /settings day 5");
+  });
+});
+
+describe("the secretary's nudges follow /settings", () => {
+  const sotayNotices = () => h.fake.messages(secretary).filter((m) => m.text.includes("📘"));
+  const prepNotices = () => h.fake.messages(secretary).filter((m) => m.text.includes("📝"));
+  const closeNudges = () => h.fake.messages(secretary).filter((m) => m.text.includes("chưa điểm danh"));
+  const thematicWarnings = () => h.fake.messages(group).filter((m) => m.text.includes("chưa có buổi sinh hoạt chuyên đề"));
+
+  it("sotay: the Sổ tay reminder comes the set hours before, not a day before", async () => {
+    await h.fake.sendText(secretary, "private", "/settings sotay 6");
+    expect(last(h, secretary).text).toContain("Đã lưu");
+    expect(last(h, secretary).text).toContain("Nhắc đăng tài liệu lên Sổ tay đảng viên (giờ trước buổi họp): 6");
+    await tick(hanoi("2026-12-04T20:00:00"));
+    expect(sotayNotices()).toHaveLength(0);
+    await tick(hanoi("2026-12-05T13:00:00")); // 6.5 hours before
+    expect(sotayNotices()).toHaveLength(0);
+    await tick(hanoi("2026-12-05T13:31:00"));
+    expect(sotayNotices()).toHaveLength(1);
+    expect(sotayNotices()[0]!.text).toContain(meeting.code);
+    await tick(hanoi("2026-12-05T15:00:00"));
+    expect(sotayNotices()).toHaveLength(1);
+  });
+
+  it("sotay: a longer lead time reminds earlier", async () => {
+    await h.fake.sendText(secretary, "private", "/settings sotay 48");
+    await tick(hanoi("2026-12-03T19:00:00")); // 48.5 hours before
+    expect(sotayNotices()).toHaveLength(0);
+    await tick(hanoi("2026-12-03T20:00:00"));
+    expect(sotayNotices()).toHaveLength(1);
+  });
+
+  it("sotay off: no Sổ tay reminder", async () => {
+    await h.fake.sendText(secretary, "private", "/settings sotay off");
+    expect(last(h, secretary).text).toContain("Sổ tay đảng viên (giờ trước buổi họp): tắt");
+    await tick(hanoi("2026-12-04T20:00:00"));
+    await tick(hanoi("2026-12-05T18:00:00"));
+    expect(sotayNotices()).toHaveLength(0);
+  });
+
+  it("closenudge: the secretary is nudged the set hours after the end, not a day after", async () => {
+    await h.fake.sendText(secretary, "private", "/settings closenudge 6");
+    await tick(hanoi("2026-12-06T02:30:00")); // the meeting ended at 21:00 on the 5th: 5.5 hours
+    expect(closeNudges()).toHaveLength(0);
+    await tick(hanoi("2026-12-06T03:10:00"));
+    expect(closeNudges()).toHaveLength(1);
+    expect(last(h, secretary).text).toContain(`Buổi họp ${meeting.code} đã qua 6 giờ nhưng chưa điểm danh`);
+    await tick(hanoi("2026-12-07T09:00:00"));
+    expect(closeNudges()).toHaveLength(1);
+  });
+
+  it("closenudge off: no nudge at all", async () => {
+    await h.fake.sendText(secretary, "private", "/settings closenudge off");
+    await tick(hanoi("2026-12-07T09:00:00"));
+    await tick(hanoi("2026-12-09T09:00:00"));
+    expect(closeNudges()).toHaveLength(0);
+  });
+
+  it("prepare: the preparation nudges come the set days before the usual day, not 7 and 3", async () => {
+    await h.fake.sendText(secretary, "private", "/settings prepare 10,2");
+    expect(last(h, secretary).text).toContain("Nhắc bí thư chuẩn bị (ngày trước ngày sinh hoạt): 10, 2");
+    await tick(hanoi("2026-12-26T09:00:00"));
+    expect(prepNotices()).toHaveLength(1);
+    expect(last(h, secretary).text).toContain("Còn 10 ngày đến ngày sinh hoạt thường kỳ tháng 1/2027");
+    await tick(hanoi("2026-12-29T09:00:00"));
+    await tick(hanoi("2027-01-02T09:00:00"));
+    expect(prepNotices()).toHaveLength(1);
+    await tick(hanoi("2027-01-03T09:00:00"));
+    expect(prepNotices()).toHaveLength(2);
+    expect(last(h, secretary).text).toContain("Còn 2 ngày");
+    await tick(hanoi("2027-01-03T10:00:00"));
+    expect(prepNotices()).toHaveLength(2);
+  });
+
+  it("prepare off: no preparation nudge", async () => {
+    await h.fake.sendText(secretary, "private", "/settings prepare off");
+    await tick(hanoi("2026-12-29T09:00:00"));
+    await tick(hanoi("2027-01-02T09:00:00"));
+    expect(prepNotices()).toHaveLength(0);
+  });
+
+  it("thematic: the quarterly warning starts on the set day of the quarter's last month", async () => {
+    await h.fake.sendText(secretary, "private", "/settings thematic 20");
+    await tick(hanoi("2026-12-15T09:00:00"));
+    await tick(hanoi("2026-12-19T23:00:00"));
+    expect(thematicWarnings()).toHaveLength(0);
+    await tick(hanoi("2026-12-20T00:30:00"));
+    expect(thematicWarnings()).toHaveLength(1);
+  });
+
+  it("a refused value changes nothing: the jobs keep the defaults", async () => {
+    const before = await h.db.cell.findUniqueOrThrow({ where: { id: cellId } });
+    for (const text of ["sotay 0", "sotay 200", "closenudge abc", "prepare 7,3,2,1", "prepare 30", "thematic 31"]) {
+      await h.fake.sendText(secretary, "private", `/settings ${text}`);
+      expect(last(h, secretary).text).toContain("Chưa thay đổi gì");
+    }
+    expect(last(h, secretary).text).toContain("ngày trong tháng cuối quý phải từ 1 đến 28");
+    const after = await h.db.cell.findUniqueOrThrow({ where: { id: cellId } });
+    expect(after.settings).toBe(before.settings);
+    expect(await h.db.auditLog.count({ where: { cellId, action: { startsWith: "setting_" } } })).toBe(0);
+
+    await tick(hanoi("2026-12-04T20:00:00"));
+    expect(sotayNotices()).toHaveLength(1);
+    await tick(hanoi("2026-12-06T09:00:00"));
+    expect(closeNudges()).toHaveLength(0);
+    await tick(hanoi("2026-12-07T09:00:00"));
+    expect(closeNudges()).toHaveLength(1);
+    await tick(hanoi("2026-12-15T09:00:00"));
+    expect(thematicWarnings()).toHaveLength(1);
   });
 });

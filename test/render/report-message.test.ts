@@ -1,56 +1,27 @@
 import { describe, expect, it } from "vitest";
-import { HANOI, at, roster, marks, meeting } from "../support/report-builders.js";
+import { at, block1Cell, marks, meeting, policeCell, roster, wardReport } from "../support/report-builders.js";
 import { buildMonthlyReport, type MonthlyReport, type ReportInput } from "../../src/domain/monthly-report.js";
 import { escapeHtml } from "../../src/render/html.js";
 import { formatRate, reportMessage, REPORT_MESSAGE_KEYS, type ReportTranslate } from "../../src/render/report-message.js";
 
 /** khối 1 held 70/81; khối 2 cancelled; the school announced but did not close; the police cell has a 3-time absentee. */
 function wardInput(): ReportInput {
-  return {
-    committeeName: "Đảng bộ phường Đông Kinh",
-    period: "2026-11",
-    timeZone: HANOI,
-    now: at("2026-12-02T10:00"),
-    cells: [
-      {
-        id: "c1",
-        name: "Chi bộ khối 1",
-        members: roster("k", 81, 54),
-        meetings: [
-          meeting("k-oct", "2026-10-20T19:30", { type: "thematic" }),
-          meeting("k-nov", "2026-11-05T19:30", {
-            records: [...marks("k", 0, 70, "present"), ...marks("k", 70, 6, "excused"), ...marks("k", 76, 5, "unexcused")],
-          }),
-        ],
-      },
-      {
-        id: "c2",
-        name: "Chi bộ khối 2",
-        members: roster("b", 40),
-        meetings: [meeting("b-nov", "2026-11-05T19:30", { status: "cancelled" })],
-      },
-      {
-        id: "c3",
-        name: "Chi bộ Trường Tiểu học Đông Kinh",
-        members: roster("s", 21),
-        meetings: [meeting("s-nov", "2026-11-28T14:00", { status: "published" })],
-      },
-      {
-        id: "c4",
-        name: "Chi bộ Công an phường",
-        members: roster("a", 14),
-        meetings: [
-          meeting("a-mar", "2026-03-10T08:00", { records: [...marks("a", 0, 1, "unexcused"), ...marks("a", 1, 13, "present")] }),
-          meeting("a-jul", "2026-07-10T08:00", { records: [...marks("a", 0, 2, "unexcused"), ...marks("a", 2, 12, "present")] }),
-          meeting("a-nov", "2026-11-10T08:00", {
-            minutes: 80,
-            rating: "average",
-            records: [...marks("a", 0, 3, "unexcused"), ...marks("a", 3, 11, "present")],
-          }),
-        ],
-      },
-    ],
-  };
+  return wardReport([
+    block1Cell(),
+    {
+      id: "c2",
+      name: "Chi bộ khối 2",
+      members: roster("b", 40),
+      meetings: [meeting("b-nov", "2026-11-05T19:30", { status: "cancelled" })],
+    },
+    {
+      id: "c3",
+      name: "Chi bộ Trường Tiểu học Đông Kinh",
+      members: roster("s", 21),
+      meetings: [meeting("s-nov", "2026-11-28T14:00", { status: "published" })],
+    },
+    policeCell(),
+  ]);
 }
 
 /** The fake `t` of the brief: the key and its parameters, so the test sees exactly what is asked for. */

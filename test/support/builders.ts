@@ -3,7 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
 import type { FakeChat, FakeUser } from "./fake-telegram/index.js";
-import type { Harness } from "./harness.js";
+import { startHarness, type Harness, type HarnessOptions } from "./harness.js";
 
 const fixturesDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "fixtures");
 
@@ -130,4 +130,18 @@ export async function linkedMembers(
     users.push(user);
   }
   return users;
+}
+
+/**
+ * The usual world of a meeting test: a bot, a cell set up in its group, the secretary's private chat, the roster
+ * imported (cell-14.csv unless told) and a meeting announced (19:30 on 5 Dec 2026) with its post in the group.
+ */
+export async function meetingWorld(options: HarnessOptions & { roster?: string } = {}) {
+  const { roster = "cell-14.csv", ...harnessOptions } = options;
+  const h = await startHarness(harnessOptions);
+  const { secretary, group, cell } = await setUpCell(h);
+  await openPrivateChat(h, secretary);
+  await importRoster(h, secretary, roster);
+  const meeting = await announceMeeting(h, secretary);
+  return { h, secretary, group, cell, cellId: cell.id, meeting, announcement: last(h, group) };
 }

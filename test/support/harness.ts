@@ -1,14 +1,17 @@
 import { createServer } from "node:net";
 import { Writable } from "node:stream";
-import { startApp, type App } from "../../src/app.js";
+import { startApp, type App, type AppTuning } from "../../src/app.js";
 import { loadConfig, type Config } from "../../src/config.js";
 import { createLogger } from "../../src/logger.js";
 import type { Db } from "../../src/db/client.js";
 import { createTestDatabase, type TestDatabase } from "./database.js";
 import { FakeTelegram, type FakeTelegramOptions, type FakeUser } from "./fake-telegram/index.js";
+import { FakeZalo, type FakeZaloOptions } from "./fake-zalo/index.js";
 
 export interface Harness {
   fake: FakeTelegram;
+  /** The fake Zalo server, when the harness was started with `zalo`. */
+  zalo: FakeZalo | undefined;
   app: App;
   readonly db: Db;
   config: Config;
@@ -25,8 +28,15 @@ export interface HarnessOptions {
   mode?: "polling" | "webhook";
   env?: Record<string, string>;
   fake?: FakeTelegramOptions;
+  /** Serve Zalo too, against a fake Zalo server with these options. */
+  zalo?: FakeZaloOptions;
+  /** Overrides of the Zalo knobs (batch window, long poll). */
+  tuning?: AppTuning;
   now?: () => Date;
 }
+
+/** Batches of replies in Zalo groups close quickly, and the long poll is short, so tests stay fast. */
+const ZALO_TUNING = { zaloBatchMs: 150, zaloPollSeconds: 1 };
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -45,6 +55,7 @@ async function freePort(): Promise<number> {
  */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const fake = await FakeTelegram.start(options.fake);
+  const zalo = options.zalo ? await FakeZalo.start({ allowHttpWebhook: true, ...options.zalo }) : undefined;
   const database = await createTestDatabase();
   const operator = fake.user({ first_name: "Quản trị", username: "operator" });
   const mode = options.mode ?? "polling";
@@ -58,8 +69,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     JOBS_ENABLED: "false",
     HTTP_PORT: String(port),
     ...(mode === "webhook" ? { WEBHOOK_URL: `http://127.0.0.1:${port}/telegram`, WEBHOOK_SECRET: "test-webhook-secret" } : {}),
+    ...(zalo ? { ZALO_BOT_TOKEN: zalo.token, ZALO_API_ROOT: zalo.apiRoot } : {}),
+    ...(zalo && mode === "webhook"
+      ? { ZALO_WEBHOOK_URL: `http://127.0.0.1:${port}/zalo`, ZALO_WEBHOOK_SECRET: "test-zalo-secret" }
+      : {}),
     ...options.env,
   });
+  const tuning = { ...ZALO_TUNING, ...options.tuning };
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -73,7 +89,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const logger = createLogger(options.env?.LOG_LEVEL ?? "debug", sink);
   const harness: Harness = {
     fake,
-    app: await startApp(config, logger, options.now),
+    zalo,
+    app: await startApp(config, logger, options.now, tuning),
     get db() {
       return this.app.database.db;
     },
@@ -83,11 +100,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     logs,
     async restart() {
       await this.app.stop();
-      this.app = await startApp(config, logger, options.now);
+      this.app = await startApp(config, logger, options.now, tuning);
     },
     async stop() {
       await this.app.stop();
       await fake.close();
+      await zalo?.stop();
       await database.drop();
     },
   };

@@ -14,7 +14,6 @@ import { findMeeting, type MeetingWithAgenda } from "../../domain/meeting-servic
 import { parseScores, parseVote, type Rubric } from "../../domain/rating.js";
 import { rubricFor } from "../../domain/meeting-day.js";
 import { cellSettings } from "../../domain/settings.js";
-import { isLocale } from "../../i18n.js";
 import { percent } from "../../render/meeting-day.js";
 import { localDateTime } from "../../render/meeting.js";
 import { callbackData, parseCallback } from "../callback-data.js";
@@ -259,8 +258,8 @@ async function finishClosing(ctx: ChiboContext, meeting: MeetingWithAgenda, cell
         ? [t("close.unexcused_names", { names: closed.overview.unexcused.join(", ") })]
         : []),
     ].join("\n");
-  await announceToCell(ctx.api, ctx.deps, meeting, (t) => summary(t, settings.showAbsenteeNamesInGroup === true));
-  await noticeToCommittee(ctx.api, ctx.deps, meeting, (t) => summary(t, true));
+  await announceToCell(ctx.deps, meeting, (t) => summary(t, settings.showAbsenteeNamesInGroup === true));
+  await noticeToCommittee(ctx.deps, meeting, (t) => summary(t, true));
   const memberFlagLines = flagged.map(
     (f) =>
       `• ${names.get(f.memberId) ?? "?"}: ${f.flags.map((flag) => ctx.t(`member_flag.${flag}`, { count: f.unexcusedThisYear })).join("; ")}`,
@@ -277,7 +276,7 @@ async function finishClosing(ctx: ChiboContext, meeting: MeetingWithAgenda, cell
 async function sendMinutes(ctx: ChiboContext, meeting: MeetingWithAgenda, cell: Cell) {
   const input = await minutesFor(ctx.deps, meeting, cell, ctx.t);
   const bytes = await renderMinutesDocx(input);
-  const t = ctx.deps.translations.t(isLocale(ctx.locale) ? ctx.locale : ctx.deps.config.defaultLocale);
+  const t = ctx.deps.translations.t(ctx.locale);
   await ctx.replyWithDocument(new InputFile(bytes, `bien-ban-${meeting.code}.docx`), {
     caption: t("close.minutes_caption", { code: meeting.code }),
   });

@@ -15,7 +15,7 @@ export function committeeFeature(): Composer<BotContext> {
     const { deps } = ctx;
     const committee = await createCommittee(deps.db, ctx.actor, {
       name,
-      platform: "telegram",
+      platform: ctx.platform,
       chatId: String(ctx.chat.id),
       chatTitle: ctx.chat.type === "private" ? null : ctx.chat.title,
       timeZone: deps.config.defaultTimeZone,

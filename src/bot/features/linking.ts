@@ -1,12 +1,13 @@
 import { Composer, InlineKeyboard } from "grammy";
 import { DomainError } from "../../domain/errors.js";
-import { canManageCell, claimMember, decideClaim, linkIdentity, touchIdentity } from "../../domain/identities.js";
+import { canManageCell, claimMember, decideClaim, linkIdentity, privateChatOf, touchIdentity } from "../../domain/identities.js";
 import { listMembers } from "../../domain/members.js";
-import { isLocale, type Translate } from "../../i18n.js";
+import type { Translate } from "../../i18n.js";
 import { localDateTime } from "../../render/meeting.js";
 import { utcToLocal } from "../../domain/dates.js";
 import { cellMemberFlags } from "../../domain/meeting-day.js";
 import { callbackData, featurePattern, parseCallback } from "../callback-data.js";
+import { postToChat } from "../chat-post.js";
 import type { BotContext, ChiboContext } from "../context.js";
 import { requireManagedCell } from "../guards.js";
 import { displayNameOf } from "../middleware/enrich.js";
@@ -35,7 +36,7 @@ export function linkingFeature(): Composer<BotContext> {
     const target = ctx.message?.reply_to_message?.from;
     if (!ctx.binding?.cell || !target || target.is_bot) throw new DomainError("link.link_usage");
     const identity = await touchIdentity(ctx.deps.db, {
-      platform: "telegram",
+      platform: ctx.platform,
       platformUserId: String(target.id),
       displayName: displayNameOf(target),
       username: target.username ?? null,
@@ -130,10 +131,6 @@ function decisionKeyboard(t: Translate, requestId: string) {
     .text(t("link.reject"), callbackData(LINK, "r", requestId));
 }
 
-function translatorFor(ctx: ChiboContext, identity: { locale: string | null }): Translate {
-  return ctx.deps.translations.t(isLocale(identity.locale) ? identity.locale : ctx.deps.config.defaultLocale);
-}
-
 async function onClaim(ctx: ChiboContext, memberId: string) {
   const identity = ctx.identity;
   const member = await ctx.deps.db.member.findUnique({ where: { id: memberId } });
@@ -156,7 +153,7 @@ async function notifyManagers(
   const { db } = ctx.deps;
   const managers = await db.platformIdentity.findMany({
     where: {
-      platform: "telegram",
+      platform: { in: ctx.deps.channels.platforms() },
       startedPrivate: true,
       OR: [
         { managedCells: { some: { cellId } } },
@@ -166,12 +163,11 @@ async function notifyManagers(
   });
   let sent = 0;
   for (const manager of managers) {
-    const t = translatorFor(ctx, manager);
-    const ok = await ctx.api
-      .sendMessage(Number(manager.platformUserId), claimText(t, claimant, memberName), {
-        parse_mode: "HTML",
-        reply_markup: decisionKeyboard(t, requestId),
-      })
+    const t = ctx.deps.translations.t(manager.locale);
+    const ok = await postToChat(ctx.deps, privateChatOf(manager), claimText(t, claimant, memberName), {
+      parse_mode: "HTML",
+      reply_markup: decisionKeyboard(t, requestId),
+    })
       .then(() => true)
       .catch((error: unknown) => {
         ctx.log.warn({ err: error, manager: manager.id }, "could not tell a secretary about a claim");
@@ -194,7 +190,7 @@ async function onDecision(ctx: ChiboContext, requestId: string, approve: boolean
     parse_mode: "HTML",
   });
   if (decided.identity.startedPrivate) {
-    const t = translatorFor(ctx, decided.identity);
+    const t = ctx.deps.translations.t(decided.identity.locale);
     await ctx.api
       .sendMessage(
         Number(decided.identity.platformUserId),

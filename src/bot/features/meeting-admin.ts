@@ -17,13 +17,13 @@ import { cleanReason } from "../../domain/rsvp-text.js";
 import { escapeHtml } from "../../render/html.js";
 import { localDateTime } from "../../render/meeting.js";
 import { callbackData, featurePattern, parseCallback } from "../callback-data.js";
+import { isServed, postToChat } from "../chat-post.js";
 import type { BotContext, ChiboContext } from "../context.js";
-import { isInCell, requireManagedCell, requirePrivateChat } from "../guards.js";
+import { isInCell, requireManagedCell, requireMeetingAskedAbout, requirePrivateChat } from "../guards.js";
 import { announceChange } from "../meeting-notices.js";
 import { askForReply, type PromptHandler } from "../prompts.js";
 import type { TallyRefresher } from "../tally-refresher.js";
-import { canManageCell } from "../../domain/identities.js";
-import { isLocale } from "../../i18n.js";
+import { canManageCell, privateChatOf, reachableManagers } from "../../domain/identities.js";
 import { parseAgendaText } from "./new-meeting.js";
 
 const ADMIN = "ma";
@@ -31,23 +31,6 @@ export const TIME_PROMPT = "meeting-time";
 export const PLACE_PROMPT = "meeting-place";
 export const AGENDA_PROMPT = "meeting-agenda";
 export const CANCEL_PROMPT = "meeting-cancel";
-
-/** The cell a member asks about (its group, or the member's own cell), and the meeting named or the next one. */
-async function meetingFor(ctx: ChiboContext, code: string): Promise<{ cell: Cell; meeting: MeetingWithAgenda }> {
-  const cell =
-    ctx.binding?.cell ??
-    (ctx.identity?.memberId
-      ? (await ctx.deps.db.member.findUnique({ where: { id: ctx.identity.memberId }, include: { cell: true } }))?.cell
-      : undefined) ??
-    (await requireManagedCell(ctx));
-  if (code) return { cell, meeting: await findMeeting(ctx.deps.db, code, cell.id) };
-  const next = await ctx.deps.db.meeting.findFirst({
-    where: { cellId: cell.id, status: "published", startsAt: { gt: ctx.deps.now() } },
-    orderBy: { startsAt: "asc" },
-  });
-  if (!next) throw new DomainError("meeting.none_upcoming");
-  return { cell, meeting: await findMeeting(ctx.deps.db, next.code, cell.id) };
-}
 
 function agendaText(ctx: ChiboContext, meeting: MeetingWithAgenda) {
   const lines = meeting.agenda.map((item, i) => {
@@ -70,7 +53,7 @@ export function meetingAdminFeature(refresher: TallyRefresher): Composer<BotCont
   const feature = new Composer<BotContext>();
 
   feature.command("agenda", async (ctx) => {
-    const { meeting } = await meetingFor(ctx, ctx.match.trim());
+    const { meeting } = await requireMeetingAskedAbout(ctx, ctx.match.trim());
     const full = await ctx.deps.db.agendaItem.findMany({
       where: { meetingId: meeting.id, status: "accepted" },
       orderBy: { position: "asc" },
@@ -91,7 +74,7 @@ export function meetingAdminFeature(refresher: TallyRefresher): Composer<BotCont
     const title = ctx.match.trim();
     if (title.length < 3) throw new DomainError("agenda.propose_usage");
     if (title.length > 500) throw new DomainError("agenda.title_too_long", { max: 500 });
-    const { meeting } = await meetingFor(ctx, "");
+    const { meeting } = await requireMeetingAskedAbout(ctx, "");
     if (!ctx.identity?.memberId) throw new DomainError("link.me_unlinked");
     const member = await ctx.deps.db.member.findUnique({ where: { id: ctx.identity.memberId } });
     if (!member || member.cellId !== meeting.cellId) throw new DomainError("rsvp.not_in_cell");
@@ -117,7 +100,7 @@ export function meetingAdminFeature(refresher: TallyRefresher): Composer<BotCont
   feature.command("editmeeting", async (ctx) => {
     requirePrivateChat(ctx);
     const cell = await requireManagedCell(ctx);
-    const { meeting } = await meetingFor(ctx, ctx.match.trim());
+    const { meeting } = await requireMeetingAskedAbout(ctx, ctx.match.trim());
     if (meeting.cellId !== cell.id) throw new DomainError("meeting.not_found", { code: meeting.code });
     const keyboard = new InlineKeyboard()
       .text(ctx.t("edit_meeting.time"), callbackData(ADMIN, "t", meeting.code))
@@ -179,19 +162,20 @@ function decisionKeyboard(ctx: ChiboContext, itemId: string) {
 }
 
 async function notifyManagersOfProposal(ctx: ChiboContext, meeting: Meeting, memberName: string, itemId: string, title: string) {
-  const managers = await ctx.deps.db.platformIdentity.findMany({
-    where: { platform: "telegram", startedPrivate: true, managedCells: { some: { cellId: meeting.cellId } } },
-  });
+  const managers = await reachableManagers(ctx.deps.db, meeting.cellId, ctx.deps.channels.platforms());
   for (const manager of managers) {
-    const t = ctx.deps.translations.t(isLocale(manager.locale) ? manager.locale : ctx.deps.config.defaultLocale);
-    await ctx.api
-      .sendMessage(Number(manager.platformUserId), t("agenda.proposal_from", { name: memberName, title, code: meeting.code }), {
+    const t = ctx.deps.translations.t(manager.locale);
+    await postToChat(
+      ctx.deps,
+      privateChatOf(manager),
+      t("agenda.proposal_from", { name: memberName, title, code: meeting.code }),
+      {
         parse_mode: "HTML",
         reply_markup: new InlineKeyboard()
           .text(t("agenda.accept"), callbackData(ADMIN, "pa", itemId))
           .text(t("agenda.decline"), callbackData(ADMIN, "pd", itemId)),
-      })
-      .catch((error: unknown) => ctx.log.warn({ err: error }, "could not tell a secretary about a proposal"));
+      },
+    ).catch((error: unknown) => ctx.log.warn({ err: error }, "could not tell a secretary about a proposal"));
   }
 }
 
@@ -204,15 +188,14 @@ async function onProposalDecision(ctx: ChiboContext, refresher: TallyRefresher, 
   await ctx.editMessageText(ctx.t(accept ? "agenda.accepted" : "agenda.declined", { title: item.title }), { parse_mode: "HTML" });
   if (accept) refresher.request(item.meetingId);
   const proposer = item.proposedBy ? await ctx.deps.db.platformIdentity.findUnique({ where: { id: item.proposedBy } }) : null;
-  if (proposer?.startedPrivate) {
-    const t = ctx.deps.translations.t(isLocale(proposer.locale) ? proposer.locale : ctx.deps.config.defaultLocale);
-    await ctx.api
-      .sendMessage(
-        Number(proposer.platformUserId),
-        t(accept ? "agenda.your_proposal_accepted" : "agenda.your_proposal_declined", { title: item.title }),
-        { parse_mode: "HTML" },
-      )
-      .catch((error: unknown) => ctx.log.warn({ err: error }, "could not tell the proposer"));
+  if (proposer?.startedPrivate && isServed(ctx.deps, proposer)) {
+    const t = ctx.deps.translations.t(proposer.locale);
+    await postToChat(
+      ctx.deps,
+      privateChatOf(proposer),
+      t(accept ? "agenda.your_proposal_accepted" : "agenda.your_proposal_declined", { title: item.title }),
+      { parse_mode: "HTML" },
+    ).catch((error: unknown) => ctx.log.warn({ err: error }, "could not tell the proposer"));
   }
 }
 
@@ -237,7 +220,7 @@ async function applyTimeChange(
   const { reset } = await changeMeetingTime(ctx.deps.db, ctx.actor, meeting, startsAt, { resetAnswers });
   await ctx.editMessageReplyMarkup().catch(() => undefined);
   await ctx.reply(ctx.t("edit_meeting.time_changed", { code: meeting.code, reset }), { parse_mode: "HTML" });
-  await announceChange(ctx.api, ctx.deps, meeting, (t) =>
+  await announceChange(ctx.deps, meeting, (t) =>
     t(resetAnswers ? "edit_meeting.notice_time_reset" : "edit_meeting.notice_time", {
       code: meeting.code,
       when: localDateTime(t, startsAt, cell.timeZone),
@@ -276,7 +259,7 @@ export function meetingPromptHandlers(refresher: TallyRefresher): Record<string,
       if (!place) throw new DomainError("edit_meeting.empty_place");
       await changeMeetingPlace(ctx.deps.db, ctx.actor, meeting, place);
       await ctx.reply(ctx.t("edit_meeting.place_changed", { code: meeting.code, place }), { parse_mode: "HTML" });
-      await announceChange(ctx.api, ctx.deps, meeting, (t) => t("edit_meeting.notice_place", { code: meeting.code, place }));
+      await announceChange(ctx.deps, meeting, (t) => t("edit_meeting.notice_place", { code: meeting.code, place }));
       refresher.request(meeting.id);
     },
     [AGENDA_PROMPT]: async (ctx, answer, data) => {
@@ -286,7 +269,7 @@ export function meetingPromptHandlers(refresher: TallyRefresher): Record<string,
       if (items.some((item) => item.title.length > 500)) throw new DomainError("agenda.title_too_long", { max: 500 });
       await replaceAgenda(ctx.deps.db, ctx.actor, meeting, items);
       await ctx.reply(ctx.t("agenda.saved", { code: meeting.code, count: items.length }), { parse_mode: "HTML" });
-      await announceChange(ctx.api, ctx.deps, meeting, (t) => t("agenda.notice_changed", { code: meeting.code }));
+      await announceChange(ctx.deps, meeting, (t) => t("agenda.notice_changed", { code: meeting.code }));
       refresher.request(meeting.id);
     },
     [CANCEL_PROMPT]: async (ctx, answer, data) => {
@@ -295,7 +278,7 @@ export function meetingPromptHandlers(refresher: TallyRefresher): Record<string,
       if (!reason) throw new DomainError("edit_meeting.empty_reason");
       await cancelMeeting(ctx.deps.db, ctx.actor, meeting, reason);
       await ctx.reply(ctx.t("edit_meeting.cancelled", { code: meeting.code }), { parse_mode: "HTML" });
-      await announceChange(ctx.api, ctx.deps, meeting, (t) => t("edit_meeting.notice_cancelled", { code: meeting.code, reason }));
+      await announceChange(ctx.deps, meeting, (t) => t("edit_meeting.notice_cancelled", { code: meeting.code, reason }));
       refresher.request(meeting.id);
     },
   };

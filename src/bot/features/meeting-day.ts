@@ -11,16 +11,16 @@ import {
   openCheckin,
   selfCheckIn,
 } from "../../domain/meeting-day.js";
-import { cellBindings, findMeeting, type MeetingWithAgenda } from "../../domain/meeting-service.js";
+import { cellBindings, findMeeting } from "../../domain/meeting-service.js";
 import { keyValueStore } from "../../db/key-value.js";
 import { searchKey } from "../../domain/roster.js";
-import { isLocale } from "../../i18n.js";
 import { escapeHtml } from "../../render/html.js";
 import { openingReport } from "../../render/meeting-day.js";
 import { localDateTime } from "../../render/meeting.js";
 import { callbackData, featurePattern, parseCallback } from "../callback-data.js";
+import { isServed, postToChat } from "../chat-post.js";
 import type { BotContext, ChiboContext } from "../context.js";
-import { requireManagedCell, requirePrivateChat } from "../guards.js";
+import { requireManagedCell, requireMeeting, requireMeetingAndQuery, requireMemberCell, requirePrivateChat } from "../guards.js";
 import { storePrompt, type PromptHandler } from "../prompts.js";
 
 const CHECKIN = "ci";
@@ -40,25 +40,7 @@ const STATUS_ICONS: Record<string, string> = {
 };
 
 /** The meeting a command is about: the code given, else today's or the next meeting of the cell. */
-async function currentMeeting(ctx: ChiboContext, cell: Cell, code: string): Promise<MeetingWithAgenda> {
-  if (code) return findMeeting(ctx.deps.db, code, cell.id);
-  const now = ctx.deps.now();
-  const meeting = await ctx.deps.db.meeting.findFirst({
-    where: { cellId: cell.id, status: "published", startsAt: { gt: new Date(now.getTime() - 12 * 3600_000) } },
-    orderBy: { startsAt: "asc" },
-  });
-  if (!meeting) throw new DomainError("meeting.none_upcoming");
-  return findMeeting(ctx.deps.db, meeting.code, cell.id);
-}
-
-async function memberCell(ctx: ChiboContext): Promise<Cell> {
-  if (ctx.binding?.cell) return ctx.binding.cell;
-  if (ctx.identity?.memberId) {
-    const member = await ctx.deps.db.member.findUnique({ where: { id: ctx.identity.memberId }, include: { cell: true } });
-    if (member) return member.cell;
-  }
-  throw new DomainError("link.me_unlinked");
-}
+const currentMeeting = (ctx: ChiboContext, cell: Cell, code: string) => requireMeeting(ctx, cell, code, { sinceHours: 12 });
 
 function requireIdentity(ctx: ChiboContext) {
   if (!ctx.identity) throw new DomainError("errors.stale_button");
@@ -78,14 +60,11 @@ export function meetingDayFeature(): Composer<BotContext> {
     const opened = await openCheckin(ctx.deps.db, ctx.actor, meeting, ctx.deps.now());
     const until = localDateTime(ctx.t, opened.closesAt, cell.timeZone);
     for (const binding of await cellBindings(ctx.deps.db, cell.id)) {
-      if (binding.platform !== "telegram") continue;
-      const t = ctx.deps.translations.t(
-        isLocale(binding.locale ?? cell.locale)
-          ? ((binding.locale ?? cell.locale) as "vi" | "en")
-          : ctx.deps.config.defaultLocale,
-      );
-      const sent = await ctx.api.sendMessage(
-        Number(binding.chatId),
+      if (!isServed(ctx.deps, binding)) continue;
+      const t = ctx.deps.translations.t(binding.locale, cell.locale);
+      const sent = await postToChat(
+        ctx.deps,
+        binding,
         t("day.checkin_open", { code: opened.code, meeting: meeting.code, until }),
         {
           parse_mode: "HTML",
@@ -109,14 +88,14 @@ export function meetingDayFeature(): Composer<BotContext> {
   });
 
   feature.command("here", async (ctx) => {
-    const cell = await memberCell(ctx);
+    const cell = await requireMemberCell(ctx);
     const meeting = await currentMeeting(ctx, cell, "");
     const result = await selfCheckIn(ctx.deps.db, meeting, requireIdentity(ctx), { code: ctx.match.trim(), now: ctx.deps.now() });
     await ctx.reply(checkinAnswer(ctx, result), { parse_mode: "HTML" });
   });
 
   feature.command("leave", async (ctx) => {
-    const cell = await memberCell(ctx);
+    const cell = await requireMemberCell(ctx);
     const meeting = await currentMeeting(ctx, cell, "");
     const member = await leaveEarly(ctx.deps.db, meeting, requireIdentity(ctx), ctx.deps.now());
     await ctx.reply(ctx.t("day.left_early", { name: member.fullName }), { parse_mode: "HTML" });
@@ -125,10 +104,7 @@ export function meetingDayFeature(): Composer<BotContext> {
   feature.command("rollcall", async (ctx) => {
     requirePrivateChat(ctx);
     const cell = await requireManagedCell(ctx);
-    const [first = "", ...rest] = ctx.match.trim().split(/\s+/);
-    const byCode = first ? await findMeeting(ctx.deps.db, first, cell.id).catch(() => undefined) : undefined;
-    const meeting = byCode ?? (await currentMeeting(ctx, cell, ""));
-    const query = (byCode ? rest : [first, ...rest]).join(" ").trim();
+    const { meeting, query } = await requireMeetingAndQuery(ctx, cell, ctx.match, { sinceHours: 12 });
     if (query && ctx.identity) await keyValueStore(ctx.deps.db).set(queryKey(ctx.identity.id), searchKey(query));
     await showRollCall(ctx, meeting.code, cell, query ? "q" : "a", 1, false);
   });

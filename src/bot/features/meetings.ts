@@ -5,28 +5,24 @@ import { listMembers } from "../../domain/members.js";
 import { announcementText, localDateTime } from "../../render/meeting.js";
 import { callbackData, featurePattern, parseCallback } from "../callback-data.js";
 import type { BotContext, ChiboContext } from "../context.js";
-import { requireManagedCell, requirePrivateChat } from "../guards.js";
+import {
+  requireCellAskedAbout,
+  requireManagedCell,
+  requireMeetingAndQuery,
+  requireMeetingAskedAbout,
+  requirePrivateChat,
+} from "../guards.js";
 import { ABSENCE_REASONS, rsvpKeyboard, storedReason } from "../meeting-keyboards.js";
 import type { TallyRefresher } from "../tally-refresher.js";
 
 const PROXY = "px";
-
-/** The cell a member or secretary is asking about: the group's cell, else the one they manage or belong to. */
-async function cellOf(ctx: ChiboContext) {
-  if (ctx.binding?.cell) return ctx.binding.cell;
-  if (ctx.identity?.memberId) {
-    const member = await ctx.deps.db.member.findUnique({ where: { id: ctx.identity.memberId }, include: { cell: true } });
-    if (member) return member.cell;
-  }
-  return requireManagedCell(ctx);
-}
 
 /** /meetings, /meeting CODE, and /proxy for secretaries answering on behalf of members without a phone. */
 export function meetingsFeature(refresher: TallyRefresher): Composer<BotContext> {
   const feature = new Composer<BotContext>();
 
   feature.command("meetings", async (ctx) => {
-    const cell = await cellOf(ctx);
+    const cell = await requireCellAskedAbout(ctx);
     const { upcoming, recent } = await upcomingAndRecent(ctx.deps.db, cell.id, ctx.deps.now());
     const line = (m: { code: string; type: string; startsAt: Date; status: string }) =>
       ctx.t("meetings.line", {
@@ -47,9 +43,7 @@ export function meetingsFeature(refresher: TallyRefresher): Composer<BotContext>
   });
 
   feature.command("meeting", async (ctx) => {
-    const cell = await cellOf(ctx);
-    const code = ctx.match.trim();
-    const meeting = code ? await findMeeting(ctx.deps.db, code, cell.id) : await nextMeeting(ctx, cell.id);
+    const { cell, meeting } = await requireMeetingAskedAbout(ctx, ctx.match.trim());
     const tally = await meetingTally(ctx.deps.db, meeting);
     await ctx.reply(announcementText(ctx.t, meeting, cell, tally), {
       parse_mode: "HTML",
@@ -60,10 +54,7 @@ export function meetingsFeature(refresher: TallyRefresher): Composer<BotContext>
   feature.command("proxy", async (ctx) => {
     requirePrivateChat(ctx);
     const cell = await requireManagedCell(ctx);
-    const [first = "", ...rest] = ctx.match.trim().split(/\s+/);
-    const byCode = first ? await findMeeting(ctx.deps.db, first, cell.id).catch(() => undefined) : undefined;
-    const meeting = byCode ?? (await nextMeeting(ctx, cell.id));
-    const query = (byCode ? rest : [first, ...rest]).join(" ").trim();
+    const { meeting, query } = await requireMeetingAndQuery(ctx, cell, ctx.match);
     await showProxyList(ctx, meeting.code, cell.id, 1, query, false);
   });
 
@@ -86,15 +77,6 @@ export function meetingsFeature(refresher: TallyRefresher): Composer<BotContext>
   });
 
   return feature;
-}
-
-async function nextMeeting(ctx: ChiboContext, cellId: string) {
-  const meeting = await ctx.deps.db.meeting.findFirst({
-    where: { cellId, status: "published", startsAt: { gt: ctx.deps.now() } },
-    orderBy: { startsAt: "asc" },
-  });
-  if (!meeting) throw new DomainError("meeting.none_upcoming");
-  return findMeeting(ctx.deps.db, meeting.code, cellId);
 }
 
 async function showProxyList(ctx: ChiboContext, code: string, cellId: string, page: number, query: string, editInPlace: boolean) {

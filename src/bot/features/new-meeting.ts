@@ -128,8 +128,8 @@ async function newMeetingForm(conversation: NewMeetingConversation, ctx: ChiboCo
   if (!published) return;
   const posted = await conversation.external(async () => {
     const meeting = await publishMeeting(ctx.deps.db, ctx.actor, cell, draft, ctx.deps.now());
-    const count = await postAnnouncement(ctx.api, ctx.deps, meeting, cell);
-    await noticeToCommittee(ctx.api, ctx.deps, meeting, (t) =>
+    const count = await postAnnouncement(ctx.deps, meeting, cell);
+    await noticeToCommittee(ctx.deps, meeting, (t) =>
       t("meeting.committee_notice", {
         cell: cell.name,
         type: t(`meeting_type.${meeting.type}`).toLowerCase(),

@@ -24,8 +24,10 @@ export function reportFeature(): Composer<BotContext> {
     else throw new DomainError("report.where");
     if (binding.cell && !ctx.isOperator && !(await isInCell(ctx, binding.cell.id))) throw new DomainError("rsvp.not_in_cell");
     await ctx.replyWithChatAction("upload_document");
-    const bundle = await reportBundle(ctx.deps.db, ctx.t, ctx.locale, scope, period, timeZone, now);
+    const maxLength = ctx.capabilities.maxMessageLength;
+    const bundle = await reportBundle(ctx.deps.db, ctx.t, ctx.locale, scope, period, timeZone, now, maxLength);
     for (const text of bundle.messages) await ctx.reply(text, { parse_mode: "HTML" });
+    if (!ctx.capabilities.uploads && !ctx.deps.config.publicBaseUrl) return; // the messages carry the same figures
     await ctx.replyWithPhoto(new InputFile(bundle.png, `${bundle.fileStem}.png`));
     await ctx.replyWithDocument(new InputFile(bundle.xlsx, `${bundle.fileStem}.xlsx`));
   });

@@ -4,7 +4,9 @@ import { CELL_TYPES, createCell, findValidInvite, isCellType, joinCommittee, typ
 import { DomainError } from "../../domain/errors.js";
 import { callbackData, parseCallback } from "../callback-data.js";
 import type { BotContext, ChiboContext } from "../context.js";
-import { isChatAdmin, isGroupChat } from "../guards.js";
+import { isChatAdmin, isGroupChat, requireManagedCell } from "../guards.js";
+import { isChatCode, issueChatCode, redeemChatCode } from "../../domain/chat-codes.js";
+import { localDateTime } from "../../render/meeting.js";
 import { replyWithDomainError } from "../middleware/errors.js";
 import { publishCommandMenus } from "../commands.js";
 
@@ -25,6 +27,7 @@ export function setupFeature(): Composer<BotContext> {
     if (!(await isChatAdmin(ctx))) throw new DomainError("setup.admin_only");
     const code = ctx.match.trim();
     if (ctx.binding?.kind === "committee") throw new DomainError("committee.chat_is_committee");
+    if (code && (await isChatCode(ctx.deps.db, code))) return bindToCell(ctx, code);
     if (ctx.binding?.cell) {
       if (!code) throw new DomainError("setup.already_bound_named", { name: ctx.binding.cell.name });
       const joined = await joinCommittee(ctx.deps.db, ctx.actor, ctx.binding.cell.id, code, ctx.deps.now());
@@ -35,7 +38,40 @@ export function setupFeature(): Composer<BotContext> {
     if (code) await findValidInvite(ctx.deps.db, code, ctx.deps.now());
     await ctx.conversation.enter(SETUP, code);
   });
+
+  feature.command("linkchat", async (ctx) => {
+    const cell = await requireManagedCell(ctx);
+    const { code, expiresAt } = await issueChatCode(ctx.deps.db, ctx.actor, cell.id, ctx.deps.now());
+    await ctx.reply(
+      ctx.t("chat_code.issued", {
+        cell: cell.name,
+        code,
+        bot: ctx.me.username,
+        until: localDateTime(ctx.t, expiresAt, cell.timeZone),
+      }),
+      { parse_mode: "HTML" },
+    );
+  });
   return feature;
+}
+
+/** "/setup CODE" with a code from /linkchat: this group becomes another chat of an existing cell. */
+async function bindToCell(ctx: ChiboContext, code: string) {
+  if (ctx.binding) throw new DomainError("setup.already_bound_named", { name: ctx.binding.cell?.name ?? "" });
+  if (!ctx.chat || !ctx.identity) throw new DomainError("setup.group_only");
+  const { cell } = await redeemChatCode(
+    ctx.deps.db,
+    ctx.actor,
+    code,
+    {
+      platform: ctx.platform,
+      chatId: String(ctx.chat.id),
+      chatTitle: ctx.chat.type === "private" ? null : (ctx.chat.title ?? null),
+      identityId: ctx.identity.id,
+    },
+    ctx.deps.now(),
+  );
+  await ctx.reply(ctx.t("chat_code.bound", { cell: cell.name }), { parse_mode: "HTML" });
 }
 
 async function setupConversation(conversation: SetupConversation, ctx: ChiboContext, code: string) {
@@ -55,7 +91,7 @@ async function setupConversation(conversation: SetupConversation, ctx: ChiboCont
       const cell = await createCell(ctx.deps.db, ctx.actor, {
         name,
         type,
-        platform: "telegram",
+        platform: ctx.platform,
         chatId,
         chatTitle: chatTitle || null,
         secretaryIdentityId,
@@ -74,8 +110,14 @@ async function setupConversation(conversation: SetupConversation, ctx: ChiboCont
   const done = result.committee
     ? t("setup.done_with_committee", { name: result.cellName, committee: result.committee })
     : t("setup.done", { name: result.cellName });
+  // Zalo has no deep links: the reply says to write to the bot instead
   const privateLink = `https://t.me/${ctx.me.username}?start=roster`;
-  await ctx.reply(done, { parse_mode: "HTML", reply_markup: new InlineKeyboard().url(t("setup.open_private"), privateLink) });
+  const openPrivate =
+    ctx.capabilities.platform === "telegram" ? new InlineKeyboard().url(t("setup.open_private"), privateLink) : undefined;
+  await ctx.reply(openPrivate ? done : `${done}\n\n${t("setup.write_privately", { bot: ctx.me.username })}`, {
+    parse_mode: "HTML",
+    reply_markup: openPrivate,
+  });
   await conversation.external(() => publishCommandMenus(ctx.api, ctx.deps.translations, { secretaryChatId: ctx.from?.id }));
 }
 

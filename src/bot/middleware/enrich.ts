@@ -1,7 +1,6 @@
 import type { MiddlewareFn } from "grammy";
-import { findBinding } from "../../domain/cells.js";
+import { findBinding, type Platform } from "../../domain/cells.js";
 import { touchIdentity } from "../../domain/identities.js";
-import { isLocale } from "../../i18n.js";
 import type { BotDeps, ChiboContext } from "../context.js";
 
 export function displayNameOf(user: { first_name: string; last_name?: string }): string {
@@ -12,27 +11,32 @@ export function displayNameOf(user: { first_name: string; last_name?: string }):
  * Gives every update its dependencies, the sender's account, the chat's binding, a logger carrying the
  * update id, and a fixed `t` in the chat's language (groups) or the user's (private chats).
  */
-export function enrich(deps: BotDeps): MiddlewareFn<ChiboContext> {
+export function enrich(deps: BotDeps, platform: Platform): MiddlewareFn<ChiboContext> {
+  const operators = platform === "telegram" ? deps.config.adminTelegramIds : deps.config.adminZaloIds;
   return async (ctx, next) => {
     ctx.deps = deps;
+    ctx.platform = platform;
+    ctx.capabilities = deps.channels.capabilities(platform);
     ctx.log = deps.logger.child({ update_id: ctx.update.update_id, chat_id: ctx.chat?.id, chat_type: ctx.chat?.type });
     ctx.identity = ctx.from
       ? await touchIdentity(deps.db, {
-          platform: "telegram",
+          platform,
           platformUserId: String(ctx.from.id),
           displayName: displayNameOf(ctx.from),
           username: ctx.from.username ?? null,
           inPrivateChat: ctx.chat?.type === "private" && ctx.message !== undefined,
         })
       : null;
-    ctx.binding = ctx.chat && ctx.chat.type !== "private" ? await findBinding(deps.db, "telegram", String(ctx.chat.id)) : null;
-    ctx.isOperator = ctx.from !== undefined && deps.config.adminTelegramIds.has(String(ctx.from.id));
+    ctx.binding = ctx.chat && ctx.chat.type !== "private" ? await findBinding(deps.db, platform, String(ctx.chat.id)) : null;
+    ctx.isOperator = ctx.from !== undefined && operators.has(String(ctx.from.id));
     ctx.actor = {
       identityId: ctx.identity?.id ?? null,
-      label: ctx.from ? `telegram:${ctx.from.id}` : "telegram:unknown",
+      label: `${platform}:${ctx.from?.id ?? "unknown"}`,
     };
-    const preferred = ctx.chat?.type === "private" ? ctx.identity?.locale : (ctx.binding?.locale ?? ctx.binding?.cell?.locale);
-    ctx.locale = isLocale(preferred) ? preferred : deps.config.defaultLocale;
+    ctx.locale =
+      ctx.chat?.type === "private"
+        ? deps.translations.localeOf(ctx.identity?.locale)
+        : deps.translations.localeOf(ctx.binding?.locale ?? ctx.binding?.cell?.locale);
     ctx.t = deps.translations.t(ctx.locale);
     await next();
   };

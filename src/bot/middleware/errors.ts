@@ -1,4 +1,4 @@
-import { GrammyError, HttpError, type Bot, type BotError } from "grammy";
+import { GrammyError, HttpError, type Bot, type BotError, type Composer } from "grammy";
 import { DomainError } from "../../domain/errors.js";
 import type { BotContext, ChiboContext } from "../context.js";
 
@@ -16,8 +16,8 @@ export async function replyWithDomainError(ctx: ChiboContext, error: DomainError
  * The error boundary: a broken rule is explained to the user; anything else is logged with the update id
  * and answered politely, and the process keeps serving other chats.
  */
-export function installErrorBoundary(bot: Bot<BotContext>): void {
-  bot.catch(async (error: BotError<BotContext>) => {
+export function installErrorBoundary(bot: Bot<BotContext>): Composer<BotContext> {
+  const handle = async (error: BotError<BotContext>) => {
     const ctx = error.ctx;
     const cause = error.error;
     if (cause instanceof DomainError) {
@@ -33,5 +33,8 @@ export function installErrorBoundary(bot: Bot<BotContext>): void {
     } else {
       await ctx.reply(ctx.t("errors.generic"), { parse_mode: "HTML" }).catch(() => undefined);
     }
-  });
+  };
+  bot.catch(handle);
+  // bot.catch serves long polling only; updates handed over by webhooks and the Zalo receiver need a boundary too
+  return bot.errorBoundary(handle);
 }

@@ -1,14 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  announceMeeting,
-  byData,
-  importRoster,
-  last,
-  linkedMembers,
-  openPrivateChat,
-  setUpCell,
-} from "../../support/builders.js";
-import { startHarness, type Harness } from "../../support/harness.js";
+import { byData, last, linkedMembers, meetingWorld } from "../../support/builders.js";
+import type { Harness } from "../../support/harness.js";
 import type { FakeChat, FakeUser, RecordedMessage } from "../../support/fake-telegram/index.js";
 
 const NOW = new Date("2026-11-25T03:00:00Z");
@@ -21,14 +13,7 @@ let meeting: { id: string; code: string };
 let announcement: RecordedMessage;
 
 beforeEach(async () => {
-  h = await startHarness({ now: () => NOW });
-  const setup = await setUpCell(h);
-  ({ secretary, group } = setup);
-  cellId = setup.cell.id;
-  await openPrivateChat(h, secretary);
-  await importRoster(h, secretary, "cell-14.csv");
-  meeting = await announceMeeting(h, secretary);
-  announcement = last(h, group);
+  ({ h, secretary, group, cellId, meeting, announcement } = await meetingWorld({ now: () => NOW }));
 });
 afterEach(async () => h.stop());
 

@@ -1,16 +1,7 @@
 import JSZip from "jszip";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  announceMeeting,
-  byData,
-  dataStartsWith,
-  importRoster,
-  last,
-  linkedMembers,
-  openPrivateChat,
-  setUpCell,
-} from "../../support/builders.js";
-import { startHarness, type Harness } from "../../support/harness.js";
+import { byData, dataStartsWith, last, linkedMembers, meetingWorld } from "../../support/builders.js";
+import type { Harness } from "../../support/harness.js";
 import type { FakeChat, FakeUser } from "../../support/fake-telegram/index.js";
 
 // The meeting is announced on 25 Nov for 19:30 on Saturday 5 Dec (Hanoi); the clock then moves to the day.
@@ -25,13 +16,7 @@ let meeting: { id: string; code: string };
 
 beforeEach(async () => {
   now = new Date("2026-11-25T03:00:00Z");
-  h = await startHarness({ now: () => now });
-  const setup = await setUpCell(h);
-  ({ secretary, group } = setup);
-  cellId = setup.cell.id;
-  await openPrivateChat(h, secretary);
-  await importRoster(h, secretary, "cell-01.csv");
-  meeting = await announceMeeting(h, secretary);
+  ({ h, secretary, group, cellId, meeting } = await meetingWorld({ now: () => now, roster: "cell-01.csv" }));
 });
 afterEach(async () => h.stop());
 

@@ -1,30 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  announceMeeting,
-  byData,
-  importRoster,
-  last,
-  linkedMembers,
-  openPrivateChat,
-  setUpCell,
-} from "../../support/builders.js";
-import { startHarness, type Harness } from "../../support/harness.js";
+import { afterEach, describe, expect, it } from "vitest";
+import { byData, last, linkedMembers, meetingWorld } from "../../support/builders.js";
+import type { Harness } from "../../support/harness.js";
 
 const NOW = new Date("2026-11-25T03:00:00Z");
 let h: Harness;
-beforeEach(async () => {
-  h = await startHarness({ now: () => NOW });
-});
 afterEach(async () => h.stop());
 
 describe("the 135-member cell answering at once", () => {
   it("a hundred members tapping within seconds: exact tally, no 429, announcement under Telegram's limit", async () => {
-    const { secretary, group, cell } = await setUpCell(h);
-    await openPrivateChat(h, secretary);
-    await importRoster(h, secretary, "cell-01.csv");
-    const meeting = await announceMeeting(h, secretary);
-    const announcement = last(h, group);
-    const members = await linkedMembers(h, group, cell.id, 100);
+    const world = await meetingWorld({ now: () => NOW, roster: "cell-01.csv" });
+    h = world.h;
+    const { group, meeting, announcement } = world;
+    const members = await linkedMembers(h, group, world.cellId, 100);
     await Promise.all(
       members.map((member, i) =>
         h.fake.pressButton(

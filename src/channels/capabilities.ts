@@ -1,0 +1,43 @@
+import type { Platform } from "../domain/cells.js";
+
+/**
+ * What a chat platform can do, declared once. Flows are written for Telegram's richer model; a platform that lacks
+ * a capability gets it emulated by its transport (numbered replies for buttons, fresh posts for edits) or a flow
+ * asks here and takes the simpler path (no live tally edits, links instead of uploads).
+ */
+export interface Capabilities {
+  platform: Platform;
+  /** Inline keyboards and callback queries. */
+  buttons: boolean;
+  /** Editing a sent message in place (the live tally). */
+  edits: boolean;
+  /** Uploading files (minutes DOCX, XLSX, .ics, chart PNG). */
+  uploads: boolean;
+  /** Asking the platform who administers a group. */
+  chatAdmins: boolean;
+  /** Replies carry the message they answer; otherwise prompts also carry a code the member can repeat. */
+  reliableReplies: boolean;
+  maxMessageLength: number;
+}
+
+export const TELEGRAM: Capabilities = {
+  platform: "telegram",
+  buttons: true,
+  edits: true,
+  uploads: true,
+  chatAdmins: true,
+  reliableReplies: true,
+  maxMessageLength: 4096,
+};
+
+export const ZALO: Capabilities = {
+  platform: "zalo",
+  buttons: false,
+  edits: false,
+  uploads: false,
+  chatAdmins: false,
+  reliableReplies: false,
+  maxMessageLength: 2000,
+};
+
+export const CAPABILITIES: Record<Platform, Capabilities> = { telegram: TELEGRAM, zalo: ZALO };

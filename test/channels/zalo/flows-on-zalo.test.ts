@@ -1,0 +1,117 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { FakeZaloChat, FakeZaloUser } from "../../support/fake-zalo/index.js";
+import { startHarness, type Harness } from "../../support/harness.js";
+import { chooseOnZalo, linkedZaloMembers, nextZaloMessage, zaloMessage, zaloOf } from "../../support/zalo-builders.js";
+
+const NOW = new Date("2026-11-25T03:00:00Z");
+
+let h: Harness;
+let clock: Date;
+let secretary: FakeZaloUser;
+let group: FakeZaloChat;
+
+beforeEach(async () => {
+  clock = NOW;
+  h = await startHarness({ now: () => clock, zalo: {} });
+  const zalo = zaloOf(h);
+  secretary = zalo.user("Hứa Minh Đạt");
+  group = zalo.createGroup("Chi bộ khối 7+10", [secretary]);
+});
+afterEach(async () => h.stop());
+
+/** Sends a text and waits for the bot's next message in that chat. */
+async function say(chat: FakeZaloChat | FakeZaloUser, user: FakeZaloUser, text: string, replyTo?: string) {
+  const zalo = zaloOf(h);
+  const before = zalo.botMessages(chat).length;
+  await zalo.sendText(chat, user, text, replyTo ? { replyTo } : {});
+  return nextZaloMessage(h, chat, before);
+}
+async function choose(chat: FakeZaloChat | FakeZaloUser, user: FakeZaloUser, data: string) {
+  const before = await chooseOnZalo(h, chat, user, data);
+  return nextZaloMessage(h, chat, before);
+}
+
+/** The secretary sets the Zalo group up as a cell, answering each question by replying to it. */
+async function setUpFromZalo() {
+  const askName = await say(group, secretary, "@Chibo /setup");
+  expect(askName.text).toContain("Chibo là trợ lý tự động"); // the first message in a chat says it is a bot
+  await say(group, secretary, "Chi bộ khối 7+10", askName.message_id);
+  await choose(group, secretary, "setup:type:residential");
+  const done = await choose(group, secretary, "setup:ok");
+  expect(done.text).toContain("Chi bộ khối 7+10");
+  return h.db.chatBinding.findUniqueOrThrow({
+    where: { platform_chatId: { platform: "zalo", chatId: group.id } },
+    include: { cell: true },
+  });
+}
+
+/** The secretary walks through /newmeeting in the Zalo private chat, answering by number, and publishes. */
+async function newMeetingOnZalo(cellId: string) {
+  const inPrivate = zaloOf(h).privateChat(secretary);
+  await say(inPrivate, secretary, "/newmeeting");
+  await choose(inPrivate, secretary, "nm:pick:type:regular");
+  await say(inPrivate, secretary, "19h30 ngày 5/12");
+  await say(inPrivate, secretary, "Nhà văn hóa khối 7");
+  for (const step of ["nm:pick:agenda-ok", "nm:pick:suggest:0", "nm:pick:skip", "nm:pick:minutes:90"]) {
+    await choose(inPrivate, secretary, step);
+  }
+  await choose(inPrivate, secretary, "nm:pick:deadline:2h");
+  const preview = await zaloMessage(h, inPrivate, (text) => text.includes("Nhà văn hóa khối 7") && text.includes("1. "));
+  expect(preview.text).toContain("19:30");
+  await choose(inPrivate, secretary, "nm:pick:publish");
+  return h.db.meeting.findFirstOrThrow({ where: { cellId } });
+}
+
+describe("Chibo on Zalo alone", () => {
+  it("sets up a cell from a Zalo group with numbered replies, the person who ran it its secretary", async () => {
+    const binding = await setUpFromZalo();
+    expect(binding.cell?.type).toBe("residential");
+    const managers = await h.db.cellManager.findMany({ where: { cellId: binding.cellId! }, include: { identity: true } });
+    expect(managers.map((m) => [m.identity.platform, m.identity.platformUserId, m.role])).toEqual([
+      ["zalo", secretary.id, "secretary"],
+    ]);
+  });
+
+  it("runs /newmeeting in the private chat with numbered replies and announces in the group", async () => {
+    const binding = await setUpFromZalo();
+    const meeting = await newMeetingOnZalo(binding.cellId!);
+    const announcement = await zaloMessage(
+      h,
+      group,
+      (text) => text.includes(meeting.code) && text.includes("Nhà văn hóa khối 7"),
+    );
+    expect(announcement.text.length).toBeLessThanOrEqual(2000);
+    expect(meeting.status).toBe("published");
+  });
+
+  it("takes check-in from Zalo: a member replies 1 to the check-in post, another sends the code", async () => {
+    const binding = await setUpFromZalo();
+    const cellId = binding.cellId!;
+    await h.db.member.createMany({
+      data: ["Nguyễn Văn An", "Trần Thị Bình"].map((fullName) => ({
+        cellId,
+        fullName,
+        nameKey: fullName.toLowerCase(),
+        searchKey: fullName.toLowerCase(),
+        status: "official",
+      })),
+    });
+    const meeting = await newMeetingOnZalo(cellId);
+    const [an, binh] = await linkedZaloMembers(h, group, cellId, 2);
+    clock = new Date(meeting.startsAt.getTime() - 10 * 60_000);
+    await say(group, secretary, `@Chibo /checkin ${meeting.code}`);
+    const post = await zaloMessage(h, group, (text) => text.includes(meeting.code) && text.includes("1. "));
+    const code = /\b([A-Z0-9]{4,6})\b/.exec(post.text.replace(meeting.code, ""))?.[1];
+    expect(code).toBeDefined();
+    await zaloOf(h).sendText(group, an!.user, "1", { replyTo: post.message_id });
+    await zaloOf(h).sendText(group, binh!.user, `@Chibo /here ${code}`);
+    const present = () => h.db.attendance.findMany({ where: { meetingId: meeting.id }, include: { member: true } });
+    for (let i = 0; i < 300 && (await present()).length < 2; i++) await new Promise((r) => setTimeout(r, 25));
+    expect((await present()).map((a) => [a.member.fullName, a.status]).sort()).toEqual(
+      [
+        [an!.fullName, "present"],
+        [binh!.fullName, "present"],
+      ].sort(),
+    );
+  });
+});

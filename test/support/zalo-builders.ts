@@ -1,0 +1,90 @@
+import { expect } from "vitest";
+import { last } from "./builders.js";
+import type { FakeUser } from "./fake-telegram/index.js";
+import type { FakeZalo, FakeZaloChat, FakeZaloUser } from "./fake-zalo/index.js";
+import type { Harness } from "./harness.js";
+
+export function zaloOf(h: Harness): FakeZalo {
+  expect(h.zalo, "the harness should serve Zalo").toBeDefined();
+  return h.zalo!;
+}
+
+/** The bot's newest message in a Zalo chat, once one arrives whose text passes the check. */
+export function zaloMessage(h: Harness, chat: FakeZaloChat | FakeZaloUser, matches: (text: string) => boolean, timeoutMs = 8000) {
+  const zalo = zaloOf(h);
+  return zalo.waitFor(() => {
+    const found = zalo
+      .botMessages(chat)
+      .filter((m) => matches(m.text ?? ""))
+      .at(-1);
+    return found && { ...found, text: found.text ?? "" };
+  }, timeoutMs);
+}
+
+/** The secretary asks for a chat code in the Telegram private chat and redeems it in a new Zalo group. */
+export async function bindZaloGroup(h: Harness, secretary: FakeUser, members: FakeZaloUser[] = []) {
+  const zalo = zaloOf(h);
+  await h.fake.sendText(secretary, "private", "/linkchat");
+  const code = /\/setup ([A-Z0-9]{8})/.exec(last(h, secretary).text)?.[1];
+  expect(code, "the bot should give a code").toBeDefined();
+  const zaloSecretary = zalo.user("Hứa Minh Đạt");
+  const group = zalo.createGroup("Chi bộ khối 7+10 (Zalo)", [zaloSecretary, ...members]);
+  await zalo.sendText(group, zaloSecretary, `@Chibo /setup ${code}`);
+  await zaloMessage(h, group, (text) => text.includes("đã được gắn"));
+  return { group, zaloSecretary };
+}
+
+/** Zalo members whose accounts are linked to roster entries (as a secretary's /link would), after those already linked. */
+export async function linkedZaloMembers(h: Harness, group: FakeZaloChat, cellId: string, count: number) {
+  const zalo = zaloOf(h);
+  const roster = await h.db.member.findMany({
+    where: { cellId, membership: "active", role: "member", identities: { none: {} } },
+    orderBy: { nameKey: "desc" },
+    take: count,
+  });
+  const users: { user: FakeZaloUser; fullName: string }[] = [];
+  for (const entry of roster) {
+    const user = zalo.user(entry.fullName);
+    zalo.addToGroup(group, user);
+    await h.db.platformIdentity.create({
+      data: { platform: "zalo", platformUserId: user.id, displayName: entry.fullName, memberId: entry.id },
+    });
+    users.push({ user, fullName: entry.fullName });
+  }
+  return users;
+}
+
+/**
+ * A member answers the bot's newest numbered list in a chat with the number of the option that does `data` (the
+ * list is read back from what the bot stored for it, as the member reads it on screen); in a group, as a reply.
+ */
+export async function chooseOnZalo(h: Harness, chat: FakeZaloChat | FakeZaloUser, user: FakeZaloUser, data: string) {
+  const zalo = zaloOf(h);
+  const inGroup = "chat_type" in chat && chat.chat_type === "GROUP";
+  const deadline = Date.now() + 8000;
+  let seen: string[] = [];
+  for (;;) {
+    // the newest message must offer the option (it is stored just after it is sent, and may still be on its way)
+    for (const message of zalo.botMessages(chat).slice(-1)) {
+      const entry = await h.db.storageEntry.findUnique({ where: { key: `zalo:menu:${chat.id}:${message.message_id}` } });
+      const options = entry ? (JSON.parse(entry.value) as { data: string[] }).data : [];
+      const index = options.indexOf(data);
+      if (index < 0) {
+        seen = options;
+        continue;
+      }
+      expect(message.text).toContain(`${index + 1}. `);
+      const sent = zalo.botMessages(chat).length;
+      await zalo.sendText(chat, user, String(index + 1), inGroup ? { replyTo: message.message_id } : {});
+      return sent;
+    }
+    if (Date.now() > deadline) throw new Error(`no list offers ${data} in ${chat.id}; the last offered ${seen.join(", ")}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Waits until the bot has said more than `count` messages in the chat, and returns the newest. */
+export function nextZaloMessage(h: Harness, chat: FakeZaloChat | FakeZaloUser, count: number) {
+  const zalo = zaloOf(h);
+  return zalo.waitFor(() => (zalo.botMessages(chat).length > count ? zalo.botMessages(chat).at(-1) : undefined), 8000);
+}
