@@ -1,4 +1,3 @@
-import type { Server } from "node:http";
 import { Api } from "grammy";
 import type { AddressInfo } from "node:net";
 import { createBot } from "./bot/create-bot.js";
@@ -15,7 +14,8 @@ import { OutboxSender, type DrainResult } from "./jobs/sender.js";
 import { Channels } from "./channels/registry.js";
 import { ZaloClient } from "./channels/zalo/client.js";
 import { ZaloReceiver } from "./channels/zalo/receiver.js";
-import { ZaloTransport } from "./channels/zalo/transport.js";
+import { ZaloTransport, type FileLinks } from "./channels/zalo/transport.js";
+import { PublicFiles } from "./server/public-files.js";
 import { TallyRefresher } from "./bot/tally-refresher.js";
 
 export interface App {
@@ -58,7 +58,8 @@ export async function startApp(
   const { bot, flush } = createBot(deps, { platform: "telegram", tally });
   channels.register("telegram", { api: bot.api, direct: new Api(config.telegram.token, { apiRoot: config.telegram.apiRoot }) });
   await bot.init();
-  const zalo = config.zalo ? await startZalo(config.zalo, deps, tally, tuning) : undefined;
+  const files = config.publicBaseUrl ? new PublicFiles(database.db, config.publicBaseUrl, now) : undefined;
+  const zalo = config.zalo ? await startZalo(config.zalo, deps, tally, tuning, files) : undefined;
   const openMeetings = await database.db.meeting.findMany({
     where: { status: "published", startsAt: { gt: now() } },
     select: { id: true },
@@ -68,20 +69,25 @@ export async function startApp(
     logger.warn({ err: error }, "could not set command menus"),
   );
 
-  let server: Server | undefined;
   let polling: Promise<void> | undefined;
+  const webhook = config.mode === "webhook" ? config.webhook : undefined;
+  // the HTTP side serves webhooks, and published files for Zalo; polling without files needs no port
+  const server =
+    webhook || files
+      ? await startHttpServer(bot, {
+          ...config.http,
+          webhook: webhook && { path: webhook.path, secret: webhook.secret },
+          zaloWebhook: zalo?.webhook,
+          files,
+          isReady: async () =>
+            database.db.$queryRawUnsafe("SELECT 1").then(
+              () => true,
+              () => false,
+            ),
+          logger,
+        })
+      : undefined;
   if (config.mode === "webhook" && config.webhook) {
-    server = await startHttpServer(bot, {
-      ...config.http,
-      webhook: { path: config.webhook.path, secret: config.webhook.secret },
-      zaloWebhook: zalo?.webhook,
-      isReady: async () =>
-        database.db.$queryRawUnsafe("SELECT 1").then(
-          () => true,
-          () => false,
-        ),
-      logger,
-    });
     await bot.api.setWebhook(config.webhook.url, { secret_token: config.webhook.secret, allowed_updates: [...ALLOWED_UPDATES] });
   } else {
     await bot.api.deleteWebhook();
@@ -114,7 +120,11 @@ export async function startApp(
         await tally.stop();
         await scheduler?.stop();
         await sender.stop();
-        if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+        if (server) {
+          const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+          server.closeIdleConnections(); // keep-alive sockets would hold close() open
+          await closed;
+        }
         await database.close();
         logger.info("chibo stopped");
       })();
@@ -127,7 +137,13 @@ export async function startApp(
  * Zalo beside Telegram: the same flows in a second grammY bot whose Bot API calls the Zalo transport answers.
  * Updates come by long polling, or by webhook through the HTTP server.
  */
-async function startZalo(settings: NonNullable<Config["zalo"]>, deps: BotDeps, tally: TallyRefresher, tuning: AppTuning) {
+async function startZalo(
+  settings: NonNullable<Config["zalo"]>,
+  deps: BotDeps,
+  tally: TallyRefresher,
+  tuning: AppTuning,
+  files: FileLinks | undefined,
+) {
   const client = new ZaloClient({ token: settings.token, apiRoot: settings.apiRoot });
   const transport = new ZaloTransport({
     client,
@@ -135,6 +151,7 @@ async function startZalo(settings: NonNullable<Config["zalo"]>, deps: BotDeps, t
     translations: deps.translations,
     logger: deps.logger,
     batchMs: tuning.zaloBatchMs,
+    files,
     now: deps.now,
   });
   const { bot, flush } = createBot(deps, { platform: "zalo", transport: transport.fetch, tally });

@@ -10,6 +10,8 @@ export interface HttpOptions {
   webhook?: { path: string; secret: string } | undefined;
   /** Zalo's webhook: its secret header, and where accepted updates go. */
   zaloWebhook?: { path: string; secret: string; accept: (body: unknown) => boolean } | undefined;
+  /** Files published for platforms that take links instead of uploads (GET /files/…). */
+  files?: { read(path: string): Promise<{ data: Buffer; contentType: string } | undefined> } | undefined;
   isReady: () => Promise<boolean>;
   logger: Logger;
 }
@@ -45,10 +47,16 @@ export async function startHttpServer(bot: Bot<BotContext>, options: HttpOptions
   });
 
   async function route(req: IncomingMessage, res: ServerResponse) {
-    const path = (req.url ?? "/").split("?")[0];
+    const path = (req.url ?? "/").split("?")[0] ?? "/";
     if (req.method === "GET" && path === "/healthz") {
       const ready = await options.isReady();
       res.writeHead(ready ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify({ ok: ready }));
+      return;
+    }
+    if (req.method === "GET" && options.files && path.startsWith("/files/")) {
+      const file = await options.files.read(path);
+      if (!file) res.writeHead(404).end();
+      else res.writeHead(200, { "content-type": file.contentType, "content-length": file.data.length }).end(file.data);
       return;
     }
     const webhook = options.webhook;

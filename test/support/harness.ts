@@ -38,7 +38,7 @@ export interface HarnessOptions {
 /** Batches of replies in Zalo groups close quickly, and the long poll is short, so tests stay fast. */
 const ZALO_TUNING = { zaloBatchMs: 150, zaloPollSeconds: 1 };
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import type { InlineKeyboardButton, Message, Update, UserFromGetMe } from "grammy/types";
 import type { Db } from "../../db/client.js";
 import { keyValueStore, type KeyValueStore } from "../../db/key-value.js";
@@ -61,6 +61,7 @@ export class ZaloTransport {
   private readonly groups = new Set<string>();
   private readonly batches = new Map<string, { lines: string[]; timer: NodeJS.Timeout }>();
   private readonly sending = new Set<Promise<unknown>>();
+  private readonly partsSent = new Map<string, number>();
   private me: { id: string; name: string } | undefined;
   private updateId = Math.floor(Date.now() / 1000) * 1000;
 
@@ -235,10 +236,15 @@ export class ZaloTransport {
       const { t } = await this.chatInfo(chatId);
       body = `${text}\n\n${t("zalo.automated_notice")}`;
     }
+    // a retry after a failure part-way (429 on the second part) resumes where it stopped: no part is posted twice
+    const key = createHash("sha1").update(`${chatId}\n${body}`).digest("hex");
+    const parts = splitText(body, ZALO.maxMessageLength);
     let messageId = "";
-    for (const part of splitText(body, ZALO.maxMessageLength)) {
-      messageId = (await this.options.client.sendMessage(chatId, part)).message_id;
+    for (let i = this.partsSent.get(key) ?? 0; i < parts.length; i++) {
+      messageId = (await this.options.client.sendMessage(chatId, parts[i]!)).message_id;
+      if (i < parts.length - 1) this.partsSent.set(key, i + 1);
     }
+    this.partsSent.delete(key);
     if (!state.disclosed) await this.updateChat(chatId, { disclosed: true });
     return messageId;
   }
@@ -286,8 +292,9 @@ export class ZaloTransport {
       const sent = await this.options.client.sendPhoto(chatId, file, caption || undefined);
       return this.message(chatId, sent.message_id, caption);
     }
-    const name = file instanceof File ? file.name : "file";
-    const data = file instanceof File ? new Uint8Array(await file.arrayBuffer()) : undefined;
+    const upload = isUpload(file) ? file : undefined;
+    const name = upload?.fileName ?? "file";
+    const data = upload?.data;
     const url = data && this.options.files ? await this.options.files.publish(name, data) : undefined;
     if (url && kind === "photo") {
       const sent = await this.options.client.sendPhoto(chatId, url, caption || undefined);
@@ -365,21 +372,51 @@ const chatKey = (chatId: string) => `zalo:chat:${chatId}`;
  * says "attach://name" and the file is the part of that name.
  */
 async function readPayload(init: RequestInit | undefined): Promise<Payload> {
-  const headers = new Headers(init?.headers);
-  const type = headers.get("content-type") ?? "";
-  if (!type.startsWith("multipart/form-data")) return JSON.parse(typeof init?.body === "string" ? init.body : "{}") as Payload;
+  const type = new Headers(init?.headers).get("content-type") ?? "";
+  const boundary = /boundary=(.+)$/.exec(type)?.[1];
+  if (!boundary) return JSON.parse(typeof init?.body === "string" ? init.body : "{}") as Payload;
   const chunks: Uint8Array[] = [];
   for await (const chunk of init?.body as unknown as AsyncIterable<Uint8Array | string>) {
     chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
   }
-  const form = await new Response(Buffer.concat(chunks), { headers: { "content-type": type } }).formData();
+  const parts = multipartParts(Buffer.concat(chunks), boundary);
   const payload: Payload = {};
-  for (const [key, value] of form.entries()) {
-    if (typeof value !== "string") continue;
-    const attached = /^attach:\/\/(.+)$/.exec(value)?.[1];
-    payload[key] = attached ? form.get(attached) : tryJson(value);
+  for (const part of parts.values()) {
+    if (part.fileName !== undefined) continue;
+    const value = part.data.toString("utf8");
+    const attached = parts.get(/^attach:\/\/(.+)$/.exec(value)?.[1] ?? "");
+    payload[part.name] = attached ? { fileName: attached.fileName ?? "file", data: attached.data } : tryJson(value);
   }
   return payload;
+}
+
+interface Part {
+  name: string;
+  fileName: string | undefined;
+  data: Buffer;
+}
+
+/** The parts of grammY's multipart body by name (grammY writes `name="x"` and an unquoted `filename=`). */
+function multipartParts(body: Buffer, boundary: string): Map<string, Part> {
+  const parts = new Map<string, Part>();
+  const delimiter = Buffer.from(`--${boundary}`);
+  let start = body.indexOf(delimiter);
+  while (start >= 0) {
+    const next = body.indexOf(delimiter, start + delimiter.length);
+    if (next < 0) break;
+    const part = body.subarray(start + delimiter.length + 2, next - 2); // without CRLFs around
+    const headerEnd = part.indexOf("\r\n\r\n");
+    const headers = part.subarray(0, headerEnd).toString("utf8");
+    const name = /name="?([^";\r\n]+)"?/.exec(headers)?.[1];
+    const fileName = /filename="?([^";\r\n]+)"?/.exec(headers)?.[1];
+    if (name) parts.set(name, { name, fileName, data: part.subarray(headerEnd + 4) });
+    start = next;
+  }
+  return parts;
+}
+
+function isUpload(value: unknown): value is { fileName: string; data: Buffer } {
+  return typeof value === "object" && value !== null && "data" in value && Buffer.isBuffer((value as { data: unknown }).data);
 }
 
 function tryJson(value: string): unknown {

@@ -13,6 +13,8 @@ interface Injection {
   failure?: { errorCode: number; description: string };
   drop?: "before" | "after";
   remaining: number;
+  /** Calls to let through before this injection applies. */
+  skip?: number;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -82,6 +84,7 @@ export class ZaloHttpFront {
     this.inject(method, {
       failure: { errorCode: failure.errorCode, description: failure.description ?? defaultDescription(failure.errorCode) },
       remaining: failure.count ?? 1,
+      skip: failure.after ?? 0,
     });
   }
 
@@ -101,6 +104,10 @@ export class ZaloHttpFront {
     const list = this.injections.get(method);
     const first = list?.[0];
     if (list === undefined || first === undefined) return undefined;
+    if (first.skip !== undefined && first.skip > 0) {
+      first.skip--;
+      return undefined;
+    }
     first.remaining--;
     if (first.remaining <= 0) list.shift();
     return first;

@@ -100,6 +100,8 @@ export interface InjectedFailure {
   description?: string;
   /** How many calls fail (default 1). */
   count?: number;
+  /** Let this many calls through first (default 0): fail a message's second part, say. */
+  after?: number;
 }
 
 export interface DropOptions {
