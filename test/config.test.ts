@@ -67,4 +67,42 @@ describe("configuration from the environment", () => {
     });
     expect([...config.adminTelegramIds]).toEqual(["111", "222"]);
   });
+
+  it("serves Zalo too when its token is set, with Zalo's API root by default", () => {
+    expect(loadConfig({ TELEGRAM_BOT_TOKEN: token }).zalo).toBeUndefined();
+    const config = loadConfig({
+      TELEGRAM_BOT_TOKEN: token,
+      ZALO_BOT_TOKEN: "1459232241454765289:abcDEF",
+      ADMIN_ZALO_IDS: "6ede9afa66b88fe6d6a9",
+    });
+    expect(config.zalo).toEqual({
+      token: "1459232241454765289:abcDEF",
+      apiRoot: "https://bot-api.zaloplatforms.com",
+      webhook: undefined,
+    });
+    expect([...config.adminZaloIds]).toEqual(["6ede9afa66b88fe6d6a9"]);
+    expect(problemsOf({ TELEGRAM_BOT_TOKEN: token, ZALO_BOT_TOKEN: "no colon here" })[0]).toMatch(
+      /^ZALO_BOT_TOKEN does not look like/,
+    );
+  });
+
+  it("requires Zalo's webhook URL and secret in webhook mode, and serves it on its own path", () => {
+    const telegram = {
+      TELEGRAM_BOT_TOKEN: token,
+      BOT_MODE: "webhook",
+      WEBHOOK_URL: "https://b.vn/telegram",
+      WEBHOOK_SECRET: "s3cret-value",
+    };
+    expect(problemsOf({ ...telegram, ZALO_BOT_TOKEN: "1:z" })).toEqual([
+      "ZALO_WEBHOOK_URL is required when BOT_MODE=webhook and ZALO_BOT_TOKEN is set",
+      "ZALO_WEBHOOK_SECRET is required when BOT_MODE=webhook and ZALO_BOT_TOKEN is set",
+    ]);
+    const config = loadConfig({
+      ...telegram,
+      ZALO_BOT_TOKEN: "1:z",
+      ZALO_WEBHOOK_URL: "https://b.vn/zalo",
+      ZALO_WEBHOOK_SECRET: "zalo-secret",
+    });
+    expect(config.zalo?.webhook).toEqual({ url: "https://b.vn/zalo", secret: "zalo-secret", path: "/zalo" });
+  });
 });

@@ -147,7 +147,7 @@ export class ZaloTransport {
     const name = this.me?.name;
     if (!name) return text.trim();
     const mention = new RegExp(`@${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b:?`, "i");
-    return text.replace(mention, " ").replace(/\s+/g, " ").trim();
+    return text.replace(mention, " ").replace(/^[ \t]+|[ \t]+$/gm, "").trim(); // lines stay lines (a pasted roster)
   }
 
   private botUser() {

@@ -72,6 +72,21 @@ describe("Chibo on Zalo alone", () => {
     ]);
   });
 
+  it("imports the roster from lines pasted in the Zalo private chat, confirmed by number", async () => {
+    const binding = await setUpFromZalo();
+    const inPrivate = zaloOf(h).privateChat(secretary);
+    await say(inPrivate, secretary, "/import");
+    await say(inPrivate, secretary, "Nguyễn Văn An, 1960, Nam, Chính thức\nTrần Thị Bình, 1975, Nữ, Dự bị");
+    await zaloMessage(h, inPrivate, (text) => text.includes("Đọc được 2 đảng viên"));
+    const token = (await h.db.storageEntry.findMany({ where: { key: { startsWith: `zalo:menu:${secretary.id}` } } }))
+      .flatMap((entry) => (JSON.parse(entry.value) as { data: string[] }).data)
+      .find((data) => data.startsWith("imp:ok:"))!;
+    await choose(inPrivate, secretary, token);
+    await zaloMessage(h, inPrivate, (text) => text.includes("2"));
+    for (let i = 0; i < 200 && (await h.db.member.count()) < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await h.db.member.count({ where: { cellId: binding.cellId! } })).toBe(2);
+  });
+
   it("runs /newmeeting in the private chat with numbered replies and announces in the group", async () => {
     const binding = await setUpFromZalo();
     const meeting = await newMeetingOnZalo(binding.cellId!);
@@ -84,7 +99,7 @@ describe("Chibo on Zalo alone", () => {
     expect(meeting.status).toBe("published");
   });
 
-  it("takes check-in from Zalo: a member replies 1 to the check-in post, another sends the code", async () => {
+  it("takes check-in from Zalo (a reply of 1 to the check-in post, or the code), then closes the meeting there", async () => {
     const binding = await setUpFromZalo();
     const cellId = binding.cellId!;
     await h.db.member.createMany({
@@ -113,5 +128,21 @@ describe("Chibo on Zalo alone", () => {
         [binh!.fullName, "present"],
       ].sort(),
     );
+
+    clock = new Date(meeting.startsAt.getTime() + 100 * 60_000);
+    const inPrivate = zaloOf(h).privateChat(secretary);
+    await say(inPrivate, secretary, "/close");
+    for (const step of ["cl:pick:1930", "cl:pick:2100", "cl:pick:skip", "cl:pick:skip", "cl:pick:skip"]) {
+      await choose(inPrivate, secretary, step);
+    }
+    await say(inPrivate, secretary, "15 20 45 20");
+    await choose(inPrivate, secretary, "cl:pick:y");
+    await choose(inPrivate, secretary, "cl:pick:y");
+    const done = await zaloMessage(h, inPrivate, (text) => text.includes("Đã kết thúc buổi họp"));
+    expect(done.text).toContain("Có mặt 2/2");
+    await zaloMessage(h, group, (text) => text.includes("Kết quả sinh hoạt"));
+    // Zalo takes no files: the minutes are named, with where to get them
+    await zaloMessage(h, inPrivate, (text) => text.includes(`bien-ban-${meeting.code}.docx`) && text.includes("Zalo không nhận tệp"));
+    expect((await h.db.meeting.findUniqueOrThrow({ where: { id: meeting.id } })).status).toBe("closed");
   });
 });
