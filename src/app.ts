@@ -12,7 +12,10 @@ import { hostname } from "node:os";
 import { runJobs, startScheduler } from "./jobs/scheduler.js";
 import { OutboxSender, type DrainResult } from "./jobs/sender.js";
 import { Channels } from "./channels/registry.js";
-import { ZaloClient } from "./channels/zalo/client.js";
+import { ZaloClient, type ZaloUpdate } from "./channels/zalo/client.js";
+import { Inbox } from "./channels/inbox.js";
+import { ACK_WAIT_MS, TelegramPoller, isTelegramUpdate, telegramUpdate } from "./channels/telegram-updates.js";
+import type { Update } from "grammy/types";
 import { ZaloReceiver } from "./channels/zalo/receiver.js";
 import { ZaloTransport, type FileLinks } from "./channels/zalo/transport.js";
 import { PublicFiles } from "./server/public-files.js";
@@ -58,8 +61,11 @@ export async function startApp(
   const { bot, flush } = createBot(deps, { platform: "telegram", tally });
   channels.register("telegram", { api: bot.api, direct: new Api(config.telegram.token, { apiRoot: config.telegram.apiRoot }) });
   await bot.init();
+  const instanceId = `${hostname()}:${process.pid}`;
+  const inbox = new Inbox(database.db, logger, { instanceId, provider: database.provider });
+  inbox.on("telegram", (update) => bot.handleUpdate(update as Update));
   const files = config.publicBaseUrl ? new PublicFiles(database.db, config.publicBaseUrl, now) : undefined;
-  const zalo = config.zalo ? await startZalo(config.zalo, deps, tally, tuning, files) : undefined;
+  const zalo = config.zalo ? await startZalo(config.zalo, deps, { tally, tuning, files, inbox }) : undefined;
   const openMeetings = await database.db.meeting.findMany({
     where: { status: "published", startsAt: { gt: now() } },
     select: { id: true },
@@ -69,16 +75,21 @@ export async function startApp(
     logger.warn({ err: error }, "could not set command menus"),
   );
 
-  let polling: Promise<void> | undefined;
   const webhook = config.mode === "webhook" ? config.webhook : undefined;
+  const acceptTelegram = async (body: unknown) => {
+    if (!isTelegramUpdate(body)) return false;
+    await inbox.storeAndWait(telegramUpdate(body), ACK_WAIT_MS);
+    return true;
+  };
   // the HTTP side serves webhooks, and published files for Zalo; polling without files needs no port
   const server =
     webhook || files
-      ? await startHttpServer(bot, {
+      ? await startHttpServer({
           ...config.http,
-          webhook: webhook && { path: webhook.path, secret: webhook.secret },
+          webhook: webhook && { path: webhook.path, secret: webhook.secret, accept: acceptTelegram },
           zaloWebhook: zalo?.webhook,
           files,
+          gauges: () => depthGauges(database.db),
           isReady: async () =>
             database.db.$queryRawUnsafe("SELECT 1").then(
               () => true,
@@ -87,17 +98,18 @@ export async function startApp(
           logger,
         })
       : undefined;
-  if (config.mode === "webhook" && config.webhook) {
-    await bot.api.setWebhook(config.webhook.url, { secret_token: config.webhook.secret, allowed_updates: [...ALLOWED_UPDATES] });
+  inbox.start();
+  const poller = webhook ? undefined : new TelegramPoller(bot.api, inbox, logger, ALLOWED_UPDATES);
+  if (webhook) {
+    await bot.api.setWebhook(webhook.url, { secret_token: webhook.secret, allowed_updates: [...ALLOWED_UPDATES] });
   } else {
     await bot.api.deleteWebhook();
-    polling = bot.start({ allowed_updates: [...ALLOWED_UPDATES], onStart: () => undefined });
-    polling.catch((error: unknown) => logger.fatal({ err: error }, "polling stopped"));
+    poller?.start();
   }
   await zalo?.start();
   const jobDeps = deps;
   const sender = new OutboxSender(jobDeps, {
-    instanceId: `${hostname()}:${process.pid}`,
+    instanceId,
     now,
     provider: database.provider,
   });
@@ -114,8 +126,9 @@ export async function startApp(
     drainOutbox: () => sender.drainOnce(),
     stop() {
       stopping ??= (async () => {
-        if (polling) await bot.stop(); // waits for the update in hand
+        await poller?.stop();
         await zalo?.stop();
+        await inbox.stop(); // waits for the updates in hand
         await flush();
         await tally.stop();
         await scheduler?.stop();
@@ -140,9 +153,7 @@ export async function startApp(
 async function startZalo(
   settings: NonNullable<Config["zalo"]>,
   deps: BotDeps,
-  tally: TallyRefresher,
-  tuning: AppTuning,
-  files: FileLinks | undefined,
+  { tally, tuning, files, inbox }: { tally: TallyRefresher; tuning: AppTuning; files: FileLinks | undefined; inbox: Inbox },
 ) {
   const client = new ZaloClient({ token: settings.token, apiRoot: settings.apiRoot });
   const transport = new ZaloTransport({
@@ -158,7 +169,11 @@ async function startZalo(
   const direct = new Api(settings.token, { fetch: transport.fetch });
   deps.channels.register("zalo", { api: bot.api, direct });
   await bot.init();
-  const receiver = new ZaloReceiver(client, transport, bot, deps.logger);
+  inbox.on("zalo", async (update) => {
+    const converted = await transport.toUpdate(update as ZaloUpdate);
+    if (converted) await bot.handleUpdate(converted);
+  });
+  const receiver = new ZaloReceiver(client, inbox, deps.logger);
   const webhook = settings.webhook;
   return {
     webhook: webhook
@@ -178,4 +193,24 @@ async function startZalo(
       await transport.stop();
     },
   };
+}
+
+/** Outbox and inbox depth by status, for /metrics. */
+async function depthGauges(db: BotDeps["db"]) {
+  const [outbox, inbox] = await Promise.all([
+    db.outboxMessage.groupBy({ by: ["status"], _count: { _all: true } }),
+    db.inboundUpdate.groupBy({ by: ["status"], _count: { _all: true } }),
+  ]);
+  return [
+    {
+      name: "chibo_outbox_messages",
+      help: "Outbox messages by status.",
+      values: outbox.map((row): [Record<string, string>, number] => [{ status: row.status }, row._count._all]),
+    },
+    {
+      name: "chibo_inbox_updates",
+      help: "Stored updates by status (pending and processing are the backlog).",
+      values: inbox.map((row): [Record<string, string>, number] => [{ status: row.status }, row._count._all]),
+    },
+  ];
 }

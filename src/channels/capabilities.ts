@@ -17,6 +17,8 @@ export interface Capabilities {
   chatAdmins: boolean;
   /** Replies carry the message they answer; otherwise prompts also carry a code the member can repeat. */
   reliableReplies: boolean;
+  /** Links that open the private chat with the bot at a command (t.me/bot?start=…). */
+  deepLinks: boolean;
   maxMessageLength: number;
 }
 
@@ -27,6 +29,7 @@ export const TELEGRAM: Capabilities = {
   uploads: true,
   chatAdmins: true,
   reliableReplies: true,
+  deepLinks: true,
   maxMessageLength: 4096,
 };
 
@@ -37,6 +40,7 @@ export const ZALO: Capabilities = {
   uploads: false,
   chatAdmins: false,
   reliableReplies: false,
+  deepLinks: false,
   maxMessageLength: 2000,
 };
 

@@ -1,6 +1,7 @@
 import { GrammyError, HttpError, InputFile } from "grammy";
 import { chatRef, type Channels } from "../channels/registry.js";
 import { reachableManagers } from "../domain/identities.js";
+import { metrics } from "../server/metrics.js";
 import type { Platform } from "../domain/cells.js";
 import type { Config } from "../config.js";
 import type { Db } from "../db/client.js";
@@ -121,7 +122,11 @@ export class OutboxSender {
       this.deps.config.outboxClaimTimeoutMs,
       this.options.provider,
     );
-    for (const row of rows) result[await this.deliver(row)]++;
+    for (const row of rows) {
+      const outcome = await this.deliver(row);
+      result[outcome]++;
+      metrics.sends.inc({ platform: row.platform, outcome });
+    }
     return result;
   }
 
@@ -174,6 +179,7 @@ export class OutboxSender {
     const now = this.options.now().getTime();
     if (error instanceof GrammyError) {
       if (error.error_code === 429) {
+        metrics.rateLimited.inc({ platform: row.platform });
         const seconds = error.parameters.retry_after ?? 5;
         await releaseUntil(db, row.id, new Date(now + seconds * 1000), error.description, false);
         return "deferred";

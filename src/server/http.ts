@@ -1,32 +1,34 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { webhookCallback, type Bot } from "grammy";
-import type { BotContext } from "../bot/context.js";
 import type { Logger } from "../logger.js";
+import { renderMetrics } from "./metrics.js";
 
 export interface HttpOptions {
   host: string;
   port: number;
-  /** Webhook mode only: where Telegram posts updates, and the secret it must present. */
-  webhook?: { path: string; secret: string } | undefined;
+  /** Webhook mode only: where Telegram posts updates, the secret it must present, and where updates go. */
+  webhook?: { path: string; secret: string; accept: (body: unknown) => Promise<boolean> } | undefined;
   /** Zalo's webhook: its secret header, and where accepted updates go. */
-  zaloWebhook?: { path: string; secret: string; accept: (body: unknown) => boolean } | undefined;
+  zaloWebhook?: { path: string; secret: string; accept: (body: unknown) => Promise<boolean> } | undefined;
   /** Files published for platforms that take links instead of uploads (GET /files/…). */
   files?: { read(path: string): Promise<{ data: Buffer; contentType: string } | undefined> } | undefined;
   isReady: () => Promise<boolean>;
+  /** Gauges read at scrape time (outbox and inbox depth). */
+  gauges?: () => Promise<Parameters<typeof renderMetrics>[0]>;
   logger: Logger;
 }
 
 const MAX_WEBHOOK_BYTES = 1024 * 1024;
 
-/** The request's JSON body, or undefined when it is not JSON or is larger than `limit` bytes. */
+/** The request's JSON body; undefined when it is not JSON, "too large" past `limit` bytes. */
 async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > limit) return undefined;
-    chunks.push(chunk as Buffer);
+    if (size > limit * 10) req.destroy(); // a flood: stop reading it
+    if (size <= limit) chunks.push(chunk as Buffer); // past the limit the body is read to its end, then refused
   }
+  if (size > limit) return "too large";
   try {
     return JSON.parse(Buffer.concat(chunks).toString("utf8")) as unknown;
   } catch {
@@ -34,11 +36,11 @@ async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
   }
 }
 
-/** The bot's HTTP side: Telegram's webhook (with its secret checked) and /healthz. */
-export async function startHttpServer(bot: Bot<BotContext>, options: HttpOptions): Promise<Server> {
-  const handleUpdate = options.webhook
-    ? webhookCallback(bot, "http", { secretToken: options.webhook.secret, onTimeout: "return", timeoutMilliseconds: 55_000 })
-    : undefined;
+/**
+ * The bot's HTTP side: the platforms' webhooks (secret checked, body bounded, stored before the answer), published
+ * files, and health: /livez (the process answers), /readyz and /healthz (the database answers too).
+ */
+export async function startHttpServer(options: HttpOptions): Promise<Server> {
   const server = createServer((req, res) => {
     route(req, res).catch((error: unknown) => {
       options.logger.error({ err: error, url: req.url }, "http request failed");
@@ -48,7 +50,16 @@ export async function startHttpServer(bot: Bot<BotContext>, options: HttpOptions
 
   async function route(req: IncomingMessage, res: ServerResponse) {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
-    if (req.method === "GET" && path === "/healthz") {
+    if (req.method === "GET" && path === "/metrics") {
+      const gauges = options.gauges ? await options.gauges().catch(() => []) : [];
+      res.writeHead(200, { "content-type": "text/plain; version=0.0.4" }).end(renderMetrics(gauges));
+      return;
+    }
+    if (req.method === "GET" && path === "/livez") {
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true }));
+      return;
+    }
+    if (req.method === "GET" && (path === "/healthz" || path === "/readyz")) {
       const ready = await options.isReady();
       res.writeHead(ready ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify({ ok: ready }));
       return;
@@ -59,30 +70,35 @@ export async function startHttpServer(bot: Bot<BotContext>, options: HttpOptions
       else res.writeHead(200, { "content-type": file.contentType, "content-length": file.data.length }).end(file.data);
       return;
     }
-    const webhook = options.webhook;
-    if (handleUpdate && webhook && req.method === "POST" && path === webhook.path) {
-      if (req.headers["x-telegram-bot-api-secret-token"] !== webhook.secret) {
-        options.logger.warn({ remote: req.socket.remoteAddress }, "webhook call with a wrong secret refused");
-        res.writeHead(401).end();
-        return;
-      }
-      await handleUpdate(req, res);
-      return;
-    }
-    const zalo = options.zaloWebhook;
-    if (zalo && req.method === "POST" && path === zalo.path) {
-      if (req.headers["x-bot-api-secret-token"] !== zalo.secret) {
-        options.logger.warn({ remote: req.socket.remoteAddress }, "zalo webhook call with a wrong secret refused");
-        res.writeHead(401).end();
-        return;
-      }
-      const body = await readJson(req, MAX_WEBHOOK_BYTES);
-      const accepted = body !== undefined && zalo.accept(body);
-      if (!accepted) options.logger.warn("zalo webhook body refused: not an update");
-      res.writeHead(accepted ? 200 : 400, { "content-type": "application/json" }).end(JSON.stringify({ ok: accepted }));
-      return;
-    }
+    const hooks = [
+      options.webhook && { ...options.webhook, header: "x-telegram-bot-api-secret-token", name: "telegram" },
+      options.zaloWebhook && { ...options.zaloWebhook, header: "x-bot-api-secret-token", name: "zalo" },
+    ];
+    const hook = hooks.find((candidate) => candidate && req.method === "POST" && path === candidate.path);
+    if (hook) return receiveWebhook(req, res, hook);
     res.writeHead(404).end();
+  }
+
+  /** A wrong secret is refused before any work; a body too large or not an update is refused; then it is stored. */
+  async function receiveWebhook(
+    req: IncomingMessage,
+    res: ServerResponse,
+    hook: { secret: string; header: string; name: string; accept: (body: unknown) => Promise<boolean> },
+  ) {
+    if (req.headers[hook.header] !== hook.secret) {
+      options.logger.warn({ platform: hook.name, remote: req.socket.remoteAddress }, "webhook call with a wrong secret refused");
+      res.writeHead(401).end();
+      return;
+    }
+    const body = await readJson(req, MAX_WEBHOOK_BYTES);
+    if (body === "too large") {
+      options.logger.warn({ platform: hook.name }, "webhook body refused: larger than 1 MB");
+      res.writeHead(413).end();
+      return;
+    }
+    const accepted = body !== undefined && (await hook.accept(body));
+    if (!accepted) options.logger.warn({ platform: hook.name }, "webhook body refused: not an update");
+    res.writeHead(accepted ? 200 : 400, { "content-type": "application/json" }).end(JSON.stringify({ ok: accepted }));
   }
 
   await new Promise<void>((resolve, reject) => {

@@ -3,7 +3,7 @@ import { DomainError } from "../../domain/errors.js";
 import { cellsManagedBy } from "../../domain/identities.js";
 import { callbackData, featurePattern, parseCallback } from "../callback-data.js";
 import type { BotContext } from "../context.js";
-import { chooseActiveCell } from "../guards.js";
+import { chooseActiveCell, requirePrivateChat } from "../guards.js";
 
 const CELL = "cell";
 
@@ -11,6 +11,7 @@ const CELL = "cell";
 export function cellChoiceFeature(): Composer<BotContext> {
   const feature = new Composer<BotContext>();
   feature.command("cell", async (ctx) => {
+    requirePrivateChat(ctx);
     const cells = ctx.identity ? await cellsManagedBy(ctx.deps.db, ctx.identity.id) : [];
     if (cells.length === 0) throw new DomainError("errors.not_secretary");
     const keyboard = new InlineKeyboard();

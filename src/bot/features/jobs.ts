@@ -2,13 +2,14 @@ import { Composer } from "grammy";
 import { outboxCounts } from "../../jobs/outbox.js";
 import { JOBS, recentRuns } from "../../jobs/scheduler.js";
 import type { BotContext } from "../context.js";
-import { requireOperator } from "../guards.js";
+import { requireOperator, requirePrivateChat } from "../guards.js";
 
 /** /jobs (operators): the schedule, the last runs and the outbox, with the latest failures. */
 export function jobsFeature(): Composer<BotContext> {
   const feature = new Composer<BotContext>();
   feature.command("jobs", async (ctx) => {
     requireOperator(ctx);
+    requirePrivateChat(ctx);
     const { db } = ctx.deps;
     const [runs, counts, failures] = await Promise.all([
       recentRuns(db),

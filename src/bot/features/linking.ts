@@ -9,7 +9,7 @@ import { cellMemberFlags } from "../../domain/meeting-day.js";
 import { callbackData, featurePattern, parseCallback } from "../callback-data.js";
 import { postToChat } from "../chat-post.js";
 import type { BotContext, ChiboContext } from "../context.js";
-import { requireManagedCell } from "../guards.js";
+import { requireManagedCell, requirePrivateChat } from "../guards.js";
 import { displayNameOf } from "../middleware/enrich.js";
 
 const LINK = "lk";
@@ -79,6 +79,7 @@ export function linkingFeature(): Composer<BotContext> {
   });
 
   feature.command("requests", async (ctx) => {
+    requirePrivateChat(ctx);
     const cell = await requireManagedCell(ctx);
     const pending = await ctx.deps.db.linkRequest.findMany({
       where: { status: "pending", member: { cellId: cell.id } },

@@ -128,6 +128,7 @@ export function meetingDayFeature(): Composer<BotContext> {
   });
 
   feature.command("note", async (ctx) => {
+    requirePrivateChat(ctx);
     const cell = await requireManagedCell(ctx);
     const [speaker = "", ...words] = ctx.match.split(":");
     const text = words.join(":").trim();
@@ -138,6 +139,7 @@ export function meetingDayFeature(): Composer<BotContext> {
   });
 
   feature.command("guest", async (ctx) => {
+    requirePrivateChat(ctx);
     const cell = await requireManagedCell(ctx);
     const [name = "", title = ""] = ctx.match.split(",").map((part) => part.trim());
     if (!name) throw new DomainError("day.guest_usage");
@@ -153,7 +155,7 @@ export function meetingDayFeature(): Composer<BotContext> {
     const [code = "", second = "", third = "", fourth = ""] = tapped?.args ?? [];
     await ctx.answerCallbackQuery();
     if (tapped?.action === "p") return showRollCall(ctx, code, cell, second, Number(third) || 1, true);
-    if (tapped?.action === "m") return showMemberChoices(ctx, code, second, third);
+    if (tapped?.action === "m") return showMemberChoices(ctx, cell, code, second, third);
     const status = STATUS_CODES[third];
     if (tapped?.action !== "s" || !status) throw new DomainError("errors.stale_button");
     const meeting = await findMeeting(ctx.deps.db, code, cell.id);
@@ -241,8 +243,10 @@ function filterLabel(ctx: ChiboContext, filter: string, groups: string[]) {
   return ctx.t("day.filter_all");
 }
 
-async function showMemberChoices(ctx: ChiboContext, code: string, memberId: string, filter: string) {
-  const member = await ctx.deps.db.member.findUnique({ where: { id: memberId } });
+async function showMemberChoices(ctx: ChiboContext, cell: Cell, code: string, memberId: string, filter: string) {
+  // a meeting and a member of the secretary's own cell only: forged data must not show another cell's names
+  await findMeeting(ctx.deps.db, code, cell.id);
+  const member = await ctx.deps.db.member.findFirst({ where: { id: memberId, cellId: cell.id } });
   if (!member) throw new DomainError("members.not_found");
   const keyboard = new InlineKeyboard();
   for (const [short, status] of Object.entries(STATUS_CODES)) {

@@ -65,7 +65,7 @@ export function meetingsFeature(refresher: TallyRefresher): Composer<BotContext>
     const [code = "", memberOrPage = "", choice = ""] = tapped?.args ?? [];
     const meeting = await findMeeting(ctx.deps.db, code, cell.id);
     if (tapped?.action === "p") return showProxyList(ctx, meeting.code, cell.id, Number(memberOrPage) || 1, "", true);
-    if (tapped?.action === "m") return showProxyChoices(ctx, meeting.code, memberOrPage);
+    if (tapped?.action === "m") return showProxyChoices(ctx, meeting.code, cell.id, memberOrPage);
     if (tapped?.action !== "a") throw new DomainError("errors.stale_button");
     const answer: RsvpAnswer = choice === "y" ? "attend" : "absent";
     const reason = storedReason(ctx, choice);
@@ -98,15 +98,17 @@ async function showProxyList(ctx: ChiboContext, code: string, cellId: string, pa
   await ctx.reply(text, { parse_mode: "HTML", reply_markup: keyboard });
 }
 
-async function showProxyChoices(ctx: ChiboContext, code: string, memberId: string) {
+async function showProxyChoices(ctx: ChiboContext, code: string, cellId: string, memberId: string) {
   const keyboard = new InlineKeyboard().text(ctx.t("rsvp.attend_button"), callbackData(PROXY, "a", code, memberId, "y")).row();
   for (const reason of ABSENCE_REASONS)
     keyboard.text(ctx.t(`rsvp.reason_${reason}`), callbackData(PROXY, "a", code, memberId, reason));
   keyboard.row().text(ctx.t("rsvp.absent_else"), callbackData(PROXY, "a", code, memberId, "n"));
   keyboard.row().text(ctx.t("common.back"), callbackData(PROXY, "p", code, 1));
-  const member = await ctx.deps.db.member.findUnique({ where: { id: memberId } });
+  // a member of the secretary's own cell only: forged data must not show another cell's names
+  const member = await ctx.deps.db.member.findFirst({ where: { id: memberId, cellId } });
+  if (!member) throw new DomainError("members.not_found");
   await ctx.answerCallbackQuery();
-  await ctx.editMessageText(ctx.t("rsvp.proxy_for", { name: member?.fullName ?? "?", code }), {
+  await ctx.editMessageText(ctx.t("rsvp.proxy_for", { name: member.fullName, code }), {
     parse_mode: "HTML",
     reply_markup: keyboard,
   });

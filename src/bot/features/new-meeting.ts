@@ -34,6 +34,7 @@ export function newMeetingFeature(): Composer<BotContext> {
   feature.command("newmeeting", async (ctx) => {
     const cell = await requireManagedCell(ctx);
     if (isGroupChat(ctx)) {
+      if (!ctx.capabilities.deepLinks) return ctx.reply(ctx.t("new_meeting.write_privately", { bot: ctx.me.username }));
       const link = `https://t.me/${ctx.me.username}?start=newmeeting`;
       return ctx.reply(ctx.t("new_meeting.continue_private"), {
         reply_markup: new InlineKeyboard().url(ctx.t("new_meeting.open_private"), link),

@@ -30,6 +30,7 @@ export function setupFeature(): Composer<BotContext> {
     if (code && (await isChatCode(ctx.deps.db, code))) return bindToCell(ctx, code);
     if (ctx.binding?.cell) {
       if (!code) throw new DomainError("setup.already_bound_named", { name: ctx.binding.cell.name });
+      await requireManagedCell(ctx); // a group admin who is not its secretary cannot move the cell into a committee
       const joined = await joinCommittee(ctx.deps.db, ctx.actor, ctx.binding.cell.id, code, ctx.deps.now());
       return ctx.reply(ctx.t("setup.joined", { cell: joined.cell.name, committee: joined.committee.name }), {
         parse_mode: "HTML",
@@ -112,8 +113,7 @@ async function setupConversation(conversation: SetupConversation, ctx: ChiboCont
     : t("setup.done", { name: result.cellName });
   // Zalo has no deep links: the reply says to write to the bot instead
   const privateLink = `https://t.me/${ctx.me.username}?start=roster`;
-  const openPrivate =
-    ctx.capabilities.platform === "telegram" ? new InlineKeyboard().url(t("setup.open_private"), privateLink) : undefined;
+  const openPrivate = ctx.capabilities.deepLinks ? new InlineKeyboard().url(t("setup.open_private"), privateLink) : undefined;
   await ctx.reply(openPrivate ? done : `${done}\n\n${t("setup.write_privately", { bot: ctx.me.username })}`, {
     parse_mode: "HTML",
     reply_markup: openPrivate,

@@ -2,6 +2,7 @@ import type { MiddlewareFn } from "grammy";
 import { findBinding, type Platform } from "../../domain/cells.js";
 import { touchIdentity } from "../../domain/identities.js";
 import type { BotDeps, ChiboContext } from "../context.js";
+import { metrics } from "../../server/metrics.js";
 
 export function displayNameOf(user: { first_name: string; last_name?: string }): string {
   return [user.first_name, user.last_name].filter(Boolean).join(" ").slice(0, 120);
@@ -46,7 +47,11 @@ export function enrich(deps: BotDeps, platform: Platform): MiddlewareFn<ChiboCon
 export const logHandledUpdate: MiddlewareFn<ChiboContext> = async (ctx, next) => {
   const started = performance.now();
   await next();
-  ctx.log.info({ update_type: updateType(ctx), ms: Math.round(performance.now() - started) }, "update handled");
+  const ms = performance.now() - started;
+  const kind = updateType(ctx);
+  metrics.updates.inc({ platform: ctx.platform, kind });
+  metrics.handlerSeconds.observe(ms / 1000, { platform: ctx.platform });
+  ctx.log.info({ update_type: kind, ms: Math.round(ms) }, "update handled");
 };
 
 function updateType(ctx: ChiboContext): string {

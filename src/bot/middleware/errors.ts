@@ -1,5 +1,7 @@
 import { GrammyError, HttpError, type Bot, type BotError, type Composer } from "grammy";
 import { DomainError } from "../../domain/errors.js";
+import { isDatabaseUnavailable } from "../../db/errors.js";
+import { metrics } from "../../server/metrics.js";
 import type { BotContext, ChiboContext } from "../context.js";
 
 /** Tells the user in their language why their request was refused. */
@@ -24,6 +26,9 @@ export function installErrorBoundary(bot: Bot<BotContext>): Composer<BotContext>
       await replyWithDomainError(ctx, cause).catch((e: unknown) => ctx.log?.warn({ err: e }, "could not explain a refusal"));
       return;
     }
+    // an unreachable database is not the user's fault: the update goes back to the inbox and is handled again later
+    if (isDatabaseUnavailable(cause)) throw cause;
+    metrics.errors.inc({ platform: ctx.platform ?? "unknown" });
     const log = ctx.log ?? ctx.deps?.logger;
     const details = cause instanceof GrammyError ? { method: cause.method, description: cause.description } : {};
     log?.error({ err: cause, ...details, update_id: ctx.update.update_id }, "update handling failed");

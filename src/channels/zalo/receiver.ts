@@ -1,28 +1,22 @@
-import type { Bot } from "grammy";
-import type { BotContext } from "../../bot/context.js";
 import type { Logger } from "../../logger.js";
+import type { Inbox } from "../inbox.js";
 import { ZaloApiError, type ZaloClient, type ZaloUpdate } from "./client.js";
-import type { ZaloTransport } from "./transport.js";
-import { RecentIds, parseZaloWebhookBody } from "./updates.js";
+import { parseZaloWebhookBody } from "./updates.js";
 
 const POLL_SECONDS = 30;
 const MAX_BACKOFF_MS = 60_000;
 
 /**
- * Brings Zalo messages to the bot, by long polling or by webhook. Zalo may deliver a message twice: repeated
- * message ids are dropped. Each update is handed to grammY without waiting for the previous one; the bot's own
- * per-chat serialisation keeps each chat in order.
+ * Brings Zalo messages into the inbox, by long polling or by webhook. Zalo may deliver a message twice: the inbox
+ * keys messages by id and drops the repeat; it also keeps each chat's messages in order.
  */
 export class ZaloReceiver {
-  private readonly recent = new RecentIds(10_000);
-  private readonly inFlight = new Set<Promise<void>>();
   private polling: AbortController | undefined;
   private loop: Promise<void> | undefined;
 
   constructor(
     private readonly client: ZaloClient,
-    private readonly transport: ZaloTransport,
-    private readonly bot: Bot<BotContext>,
+    private readonly inbox: Inbox,
     private readonly logger: Logger,
   ) {}
 
@@ -35,7 +29,7 @@ export class ZaloReceiver {
         try {
           const update = await this.client.getUpdates(pollSeconds, controller.signal);
           failures = 0;
-          if (update) this.accept(update);
+          if (update) await this.accept(update);
         } catch (error) {
           if (controller.signal.aborted) break;
           failures++;
@@ -47,36 +41,31 @@ export class ZaloReceiver {
     })();
   }
 
-  /** A webhook body, after its secret was checked: false when it is not a Zalo update. */
-  acceptWebhook(body: unknown): boolean {
+  /**
+   * A webhook body, after its secret was checked: false when it is not a Zalo update. Throws when the database is
+   * unreachable, so the webhook answers an error and Zalo may send it again.
+   */
+  async acceptWebhook(body: unknown): Promise<boolean> {
     const update = parseZaloWebhookBody(body);
     if (!update) return false;
-    this.accept(update);
+    await this.accept(update);
     return true;
   }
 
   async stop(): Promise<void> {
     this.polling?.abort();
     await this.loop;
-    await Promise.allSettled([...this.inFlight]);
   }
 
-  private accept(update: ZaloUpdate): void {
-    if (this.recent.seen(update.message.message_id)) {
-      this.logger.debug({ messageId: update.message.message_id }, "duplicate zalo message dropped");
-      return;
-    }
-    const handling = this.handle(update).finally(() => this.inFlight.delete(handling));
-    this.inFlight.add(handling);
-  }
-
-  private async handle(update: ZaloUpdate): Promise<void> {
-    try {
-      const converted = await this.transport.toUpdate(update);
-      if (converted) await this.bot.handleUpdate(converted);
-    } catch (error) {
-      this.logger.error({ err: error }, "zalo update failed");
-    }
+  private async accept(update: ZaloUpdate): Promise<void> {
+    const { message } = update;
+    const stored = await this.inbox.store({
+      platform: "zalo",
+      updateId: message.message_id,
+      chatKey: `zalo:${message.chat.id}`,
+      payload: update,
+    });
+    if (!stored) this.logger.debug({ messageId: message.message_id }, "duplicate zalo message dropped");
   }
 }
 

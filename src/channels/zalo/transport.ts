@@ -147,7 +147,10 @@ export class ZaloTransport {
     const name = this.me?.name;
     if (!name) return text.trim();
     const mention = new RegExp(`@${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b:?`, "i");
-    return text.replace(mention, " ").replace(/^[ \t]+|[ \t]+$/gm, "").trim(); // lines stay lines (a pasted roster)
+    return text
+      .replace(mention, " ")
+      .replace(/^[ \t]+|[ \t]+$/gm, "")
+      .trim(); // lines stay lines (a pasted roster)
   }
 
   private botUser() {

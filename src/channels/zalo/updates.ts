@@ -128,32 +128,3 @@ export function parseZaloWebhookBody(body: unknown): ZaloUpdate | undefined {
     return undefined;
   }
 }
-
-/** A bounded set of recently seen ids (oldest forgotten first), to drop messages delivered twice. */
-export class RecentIds {
-  private readonly ids = new Set<string>();
-
-  constructor(readonly capacity = 10_000) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`RecentIds: capacity must be >= 1, got ${capacity}`);
-  }
-
-  /** True if `id` was seen already; otherwise records it and returns false. */
-  seen(id: string): boolean {
-    if (this.ids.has(id)) return true;
-    this.ids.add(id);
-    if (this.ids.size > this.capacity) {
-      const oldest = this.ids.values().next();
-      if (oldest.done !== true) this.ids.delete(oldest.value);
-    }
-    return false;
-  }
-
-  /** Forgets `id` (e.g. handling failed and a redelivery should be processed). */
-  forget(id: string): void {
-    this.ids.delete(id);
-  }
-
-  get size(): number {
-    return this.ids.size;
-  }
-}

@@ -142,7 +142,11 @@ describe("Chibo on Zalo alone", () => {
     expect(done.text).toContain("Có mặt 2/2");
     await zaloMessage(h, group, (text) => text.includes("Kết quả sinh hoạt"));
     // Zalo takes no files: the minutes are named, with where to get them
-    await zaloMessage(h, inPrivate, (text) => text.includes(`bien-ban-${meeting.code}.docx`) && text.includes("Zalo không nhận tệp"));
+    await zaloMessage(
+      h,
+      inPrivate,
+      (text) => text.includes(`bien-ban-${meeting.code}.docx`) && text.includes("Zalo không nhận tệp"),
+    );
     expect((await h.db.meeting.findUniqueOrThrow({ where: { id: meeting.id } })).status).toBe("closed");
   });
 });

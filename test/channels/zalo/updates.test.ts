@@ -1,7 +1,7 @@
 /** Reading Zalo webhook bodies / getUpdates results defensively, and dropping duplicate deliveries. */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseZaloWebhookBody, RecentIds } from "../../../src/channels/zalo/updates.js";
+import { parseZaloWebhookBody } from "../../../src/channels/zalo/updates.js";
 
 const message = {
   message_id: "16f6366b3f02645a3d15",
@@ -140,43 +140,5 @@ describe("parseZaloWebhookBody", () => {
     const odd = parseZaloWebhookBody(withMessage({ reply_to_message: { message_id: { x: 1 } }, quote: "nope" }));
     expect(odd?.message.text).toBe(message.text);
     expect(odd?.message).not.toHaveProperty("reply_to_message");
-  });
-});
-
-describe("RecentIds", () => {
-  it("reports an id as seen only from its second occurrence", () => {
-    const ids = new RecentIds();
-    expect(ids.seen("16f6366b3f02645a3d15")).toBe(false);
-    expect(ids.seen("16f6366b3f02645a3d15")).toBe(true);
-    expect(ids.seen("82599fa32f56d00e8941")).toBe(false);
-  });
-
-  it("stays bounded: past capacity the oldest id is forgotten, recent ones are still caught", () => {
-    const ids = new RecentIds(3);
-    for (const id of ["a", "b", "c", "d"]) ids.seen(id);
-
-    expect(ids.size).toBe(3);
-    expect(ids.seen("d")).toBe(true);
-    expect(ids.seen("b")).toBe(true);
-    expect(ids.seen("a")).toBe(false); // evicted, so recorded again as new
-  });
-
-  it("holds at most 10 000 ids by default", () => {
-    const ids = new RecentIds();
-    for (let i = 0; i < 10_050; i++) ids.seen(`m${i}`);
-    expect(ids.size).toBe(10_000);
-    expect(ids.seen("m10049")).toBe(true);
-    expect(ids.seen("m0")).toBe(false);
-  });
-
-  it("forget lets a redelivery through again", () => {
-    const ids = new RecentIds();
-    ids.seen("x");
-    ids.forget("x");
-    expect(ids.seen("x")).toBe(false);
-  });
-
-  it("refuses a capacity below 1", () => {
-    expect(() => new RecentIds(0)).toThrow(RangeError);
   });
 });
