@@ -62,7 +62,11 @@ export async function startApp(
   channels.register("telegram", { api: bot.api, direct: new Api(config.telegram.token, { apiRoot: config.telegram.apiRoot }) });
   await bot.init();
   const instanceId = `${hostname()}:${process.pid}`;
-  const inbox = new Inbox(database.db, logger, { instanceId, provider: database.provider });
+  const inbox = new Inbox(database.db, logger, {
+    instanceId,
+    provider: database.provider,
+    claimTimeoutMs: config.outboxClaimTimeoutMs,
+  });
   inbox.on("telegram", (update) => bot.handleUpdate(update as Update));
   const files = config.publicBaseUrl ? new PublicFiles(database.db, config.publicBaseUrl, now) : undefined;
   const zalo = config.zalo ? await startZalo(config.zalo, deps, { tally, tuning, files, inbox }) : undefined;

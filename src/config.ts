@@ -85,7 +85,10 @@ const schema = z
     LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(LOG_LEVELS).default("info")),
     OUTBOX_CLAIM_TIMEOUT_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(3600).default(120)),
     JOBS_ENABLED: z.preprocess(emptyAsUndefined, z.enum(["true", "false"]).default("true")),
+    RATE_LIMIT_PER_MINUTE: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(5).max(100_000).default(120)),
     INVITE_CODE_TTL_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(365).default(14)),
+    // the monthly report looks back 12 months, so meetings are kept at least 13
+    RETENTION_MONTHS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(13).max(1200).default(36)),
   })
   .superRefine((env, ctx) => {
     if (env.BOT_MODE !== "webhook") return;
@@ -126,10 +129,14 @@ export interface Config {
   adminZaloIds: ReadonlySet<string>;
   logLevel: (typeof LOG_LEVELS)[number];
   inviteCodeTtlDays: number;
+  /** Commands, messages and button presses one person may send a minute (per instance). */
+  rateLimitPerMinute: number;
   /** Scheduled reminders and the outbox sender; tests drive them by hand instead. */
   jobsEnabled: boolean;
   /** A message claimed by an instance that died is offered again after this long (the duplicate window). */
   outboxClaimTimeoutMs: number;
+  /** Meetings (with their answers, attendance, agenda, notes) that ended longer ago than this are deleted. */
+  retentionMonths: number;
 }
 
 export class ConfigError extends Error {
@@ -181,8 +188,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = readEnvironment()): Config {
     adminZaloIds: new Set(e.ADMIN_ZALO_IDS),
     logLevel: e.LOG_LEVEL,
     inviteCodeTtlDays: e.INVITE_CODE_TTL_DAYS,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     jobsEnabled: e.JOBS_ENABLED === "true",
     outboxClaimTimeoutMs: e.OUTBOX_CLAIM_TIMEOUT_SECONDS * 1000,
+    retentionMonths: e.RETENTION_MONTHS,
   };
 }
 

@@ -27,6 +27,7 @@ import type { TallyRefresher } from "./tally-refresher.js";
 import type { Platform } from "../domain/cells.js";
 import { enrich, logHandledUpdate } from "./middleware/enrich.js";
 import { installErrorBoundary } from "./middleware/errors.js";
+import { rateLimitPerUser } from "./middleware/rate-limit.js";
 import { promptReplies } from "./prompts.js";
 
 /** One conversation (and one queue of updates) per person per chat: a form in a group never swallows others. */
@@ -70,7 +71,11 @@ export function createBot(deps: BotDeps, options: BotOptions): Chibo {
 
   bot.use(sequentialize(conversationKey));
   const guarded = installErrorBoundary(bot);
-  guarded.use(enrich(deps, platform), logHandledUpdate);
+  guarded.use(
+    enrich(deps, platform),
+    logHandledUpdate,
+    rateLimitPerUser({ max: deps.config.rateLimitPerMinute, windowMs: 60_000 }),
+  );
   guarded.use(
     conversations<ChiboContext, ChiboContext>({
       storage: {

@@ -93,18 +93,24 @@ export class Inbox {
     await handled;
   }
 
+  /** Resolves true once the update is handled, here (at once) or by another instance (seen within 200 ms). */
   private handled(platform: string, updateId: string, timeoutMs: number): Promise<boolean> {
     const key = `${platform}:${updateId}`;
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.waiters.delete(key);
-        resolve(false);
-      }, timeoutMs);
-      this.waiters.set(key, (handled) => {
+      const finish = (handled: boolean) => {
         clearTimeout(timer);
+        clearInterval(elsewhere);
         this.waiters.delete(key);
         resolve(handled);
-      });
+      };
+      const timer = setTimeout(() => finish(false), timeoutMs);
+      const elsewhere = setInterval(() => {
+        void this.db.inboundUpdate
+          .findUnique({ where: { platform_updateId: { platform, updateId } }, select: { status: true } })
+          .then((row) => row && ["done", "failed"].includes(row.status) && finish(row.status === "done"))
+          .catch(() => undefined);
+      }, 200);
+      this.waiters.set(key, finish);
     });
   }
 
@@ -176,17 +182,21 @@ export class Inbox {
     const reason = error instanceof Error ? error.message : String(error);
     const failed = attempts >= (this.options.maxAttempts ?? 10);
     this.logger.warn({ seq: row.seq, attempts, reason, gaveUp: failed }, "inbox: update handling failed");
-    await this.db.inboundUpdate
-      .update({
-        where: { seq: row.seq },
-        data: {
-          status: failed ? "failed" : "pending",
-          attempts,
-          availableAt: this.now() + Math.min(60_000, 500 * 2 ** attempts),
-          lastError: reason.slice(0, 500),
-        },
-      })
-      .catch(() => undefined); // still unreachable: the claim times out and the update is taken again
+    const data = {
+      status: failed ? "failed" : "pending",
+      attempts,
+      availableAt: this.now() + Math.min(60_000, 500 * 2 ** attempts),
+      lastError: reason.slice(0, 500),
+    };
+    // while the database is unreachable, keep trying to put the update back (else its claim times out)
+    for (let tries = 0, wait = 500; tries < 60; tries++, wait = Math.min(wait * 2, 5_000)) {
+      const released = await this.db.inboundUpdate.update({ where: { seq: row.seq }, data }).then(
+        () => true,
+        () => false,
+      );
+      if (released || !this.running) break;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
     if (failed) this.settle(row, false);
   }
 

@@ -6,7 +6,7 @@ import type { Inbox, StoredUpdate } from "./inbox.js";
 /** How long the platform is kept waiting for an update to be handled before it is told "received" anyway. */
 export const ACK_WAIT_MS = 5_000;
 const POLL_ACK_WAIT_MS = 60_000;
-const MAX_BACKOFF_MS = 30_000;
+const MAX_BACKOFF_MS = 5_000;
 
 /** The chat an update belongs to, which orders it: updates of one chat are handled one at a time. */
 export function telegramUpdate(update: Update): StoredUpdate {

@@ -5,6 +5,7 @@ import type { Translations } from "../i18n.js";
 import type { Logger } from "../logger.js";
 import { monthlySummaries } from "./monthly-summary.js";
 import { enqueue, type OutboxRequest } from "./outbox.js";
+import { retention } from "./retention.js";
 import {
   closeNudges,
   memberReminders,
@@ -18,7 +19,8 @@ export interface Job {
   name: string;
   /** When the job looks for work (cron expression, in UTC; each job applies each cell's own time zone). */
   cron: string;
-  decide(ctx: JobContext): Promise<OutboxRequest[]>;
+  /** Jobs that change data themselves (retention) log what they did; the rest only decide what to send. */
+  decide(ctx: JobContext & { logger: Logger }): Promise<OutboxRequest[]>;
 }
 
 /** Every job runs each minute: it only decides what is due; the outbox's unique keys make reruns harmless. */
@@ -29,6 +31,7 @@ export const JOBS: Job[] = [
   { name: "preparation-nudges", cron: "0 * * * *", decide: preparationNudges },
   { name: "thematic-warnings", cron: "30 * * * *", decide: thematicWarnings },
   { name: "monthly-summaries", cron: "5 * * * *", decide: monthlySummaries },
+  { name: "retention", cron: "40 19 * * *", decide: retention }, // daily, 02:40 in Vietnam
 ];
 
 export interface SchedulerDeps {
@@ -53,7 +56,13 @@ export async function runJobs(deps: SchedulerDeps, jobs: Job[] = JOBS): Promise<
       });
     if (!run) continue;
     try {
-      const requests = await job.decide({ db: deps.db, translations: deps.translations, config: deps.config, now });
+      const requests = await job.decide({
+        db: deps.db,
+        translations: deps.translations,
+        config: deps.config,
+        logger: deps.logger,
+        now,
+      });
       let fresh = 0;
       for (const request of requests) if (await enqueue(deps.db, request, now)) fresh++;
       queued[job.name] = fresh;

@@ -30,6 +30,8 @@ export interface HarnessOptions {
   fake?: FakeTelegramOptions;
   /** Serve Zalo too, against a fake Zalo server with these options. */
   zalo?: FakeZaloOptions;
+  /** Reaches the test database another way (through a proxy that a test can cut, say). */
+  databaseUrl?: (url: string) => string;
   /** Overrides of the Zalo knobs (batch window, long poll). */
   tuning?: AppTuning;
   now?: () => Date;
@@ -63,10 +65,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const config = loadConfig({
     TELEGRAM_BOT_TOKEN: fake.token,
     TELEGRAM_API_ROOT: fake.apiRoot,
-    DATABASE_URL: database.url,
+    DATABASE_URL: options.databaseUrl ? options.databaseUrl(database.url) : database.url,
     ADMIN_TELEGRAM_IDS: String(operator.id),
     BOT_MODE: mode,
     JOBS_ENABLED: "false",
+    RATE_LIMIT_PER_MINUTE: "100000", // scripted users tap faster than people; test/bot/middleware sets its own
     HTTP_PORT: String(port),
     ...(mode === "webhook" ? { WEBHOOK_URL: `http://127.0.0.1:${port}/telegram`, WEBHOOK_SECRET: "test-webhook-secret" } : {}),
     ...(zalo ? { ZALO_BOT_TOKEN: zalo.token, ZALO_API_ROOT: zalo.apiRoot } : {}),
