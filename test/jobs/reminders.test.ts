@@ -52,6 +52,21 @@ describe("member reminders", () => {
   });
 });
 
+describe("the clock jumping around a reminder time", () => {
+  it("sends the reminder once whether the clock jumps back, forward, or repeats the minute", async () => {
+    for (const at of [
+      "2026-12-02T19:31:00",
+      "2026-12-02T17:00:00",
+      "2026-12-02T19:31:00",
+      "2026-12-02T22:00:00",
+      "2026-12-02T19:40:00",
+    ]) {
+      await tick(hanoi(at));
+    }
+    expect(h.fake.messages(group).filter((m) => m.text.includes("Nhắc lịch"))).toHaveLength(1);
+  });
+});
+
 describe("nudges to the secretary", () => {
   it("reminds to post the documents in Sổ tay đảng viên the day before", async () => {
     await tick(hanoi("2026-12-04T20:00:00"));
