@@ -105,35 +105,26 @@ export class ZaloTransport {
 
     const menu = repliedTo && text !== undefined ? await this.store.get<Menu>(menuKey(chatId, repliedTo)) : undefined;
     const choice = menu && /^\d{1,2}$/.test(text ?? "") ? menu.data[Number(text) - 1] : undefined;
-    if (repliedTo && choice) {
+    const repliedMessage = repliedTo && {
+      message_id: repliedTo as unknown as number,
+      date,
+      chat,
+      from: this.botUser(),
+      text: "",
+    };
+    if (repliedMessage && choice) {
+      // a number answering a numbered list is the button it names
       const id = `zalo-${randomBytes(8).toString("hex")}`;
       this.callbacks.set(id, { chatId, group, name: from.first_name });
       setTimeout(() => this.callbacks.delete(id), 10 * 60_000).unref();
-      return {
-        update_id,
-        callback_query: {
-          id,
-          from,
-          chat_instance: chatId,
-          data: choice,
-          message: { message_id: repliedTo as unknown as number, date, chat, from: this.botUser(), text: "" },
-        },
-      } as Update;
+      return { update_id, callback_query: { id, from, chat_instance: chatId, data: choice, message: repliedMessage } } as Update;
     }
     const command = text?.match(/^\/[A-Za-z0-9_]+/)?.[0];
+    const entities = command ? [{ type: "bot_command" as const, offset: 0, length: command.length }] : undefined;
+    const base = { message_id: message.message_id as unknown as number, date, chat, from };
     return {
       update_id,
-      message: {
-        message_id: message.message_id as unknown as number,
-        date,
-        chat,
-        from,
-        ...(text !== undefined ? { text } : {}),
-        ...(command ? { entities: [{ type: "bot_command" as const, offset: 0, length: command.length }] } : {}),
-        ...(repliedTo
-          ? { reply_to_message: { message_id: repliedTo as unknown as number, date, chat, from: this.botUser(), text: "" } }
-          : {}),
-      },
+      message: { ...base, text, entities, ...(repliedMessage ? { reply_to_message: repliedMessage } : {}) },
     } as Update;
   }
 
