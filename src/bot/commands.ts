@@ -34,7 +34,7 @@ export const COMMANDS: { command: string; audience: Audience; where: ("private" 
   { command: "newmeeting", audience: "secretary", where: ["private", "group"] },
   { command: "proxy", audience: "secretary", where: ["private"] },
   { command: "setup", audience: "secretary", where: ["group"] },
-  { command: "linkchat", audience: "secretary", where: ["private", "group"] },
+  { command: "linkchat", audience: "secretary", where: ["private"] },
   { command: "roster", audience: "secretary", where: ["private"] },
   { command: "import", audience: "secretary", where: ["private"] },
   { command: "members", audience: "secretary", where: ["private"] },

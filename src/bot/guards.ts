@@ -32,6 +32,8 @@ export async function chooseActiveCell(ctx: ChiboContext, cellId: string): Promi
  */
 export async function requireManagedCell(ctx: ChiboContext): Promise<Cell> {
   if (!ctx.identity) throw new DomainError("errors.not_secretary");
+  // in a group that is not a cell's (the committee's, or one never set up) a cell's business stays out of sight
+  if (isGroupChat(ctx) && !ctx.binding?.cell) throw new DomainError("errors.cell_group_only");
   const cells = await cellsManagedBy(ctx.deps.db, ctx.identity.id);
   if (ctx.binding?.cell) {
     const cell = cells.find((candidate) => candidate.id === ctx.binding?.cellId);
@@ -49,6 +51,7 @@ export async function requireManagedCell(ctx: ChiboContext): Promise<Cell> {
 /** The cell someone belongs to: the group's cell in a group, else the cell of the roster entry they are linked to. */
 async function ownCell(ctx: ChiboContext): Promise<Cell | undefined> {
   if (ctx.binding?.cell) return ctx.binding.cell;
+  if (isGroupChat(ctx)) throw new DomainError("errors.cell_group_only");
   if (!ctx.identity?.memberId) return undefined;
   const member = await ctx.deps.db.member.findUnique({ where: { id: ctx.identity.memberId }, include: { cell: true } });
   return member?.cell;

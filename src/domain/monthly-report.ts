@@ -4,6 +4,12 @@
  * ward-wide totals and a 12-month trend. Pure: no I/O, no database, no chat library. The bot loads
  * {@link ReportInput} from the database; the renderers (src/render/report-*.ts) draw the result.
  *
+ * A cell comes in one of two forms with the same meaning: record by record ({@link ReportCellInput}:
+ * every member and roll-call record; tests and small callers), or counted by the database
+ * ({@link ReportCountedCell}: active members, each meeting's roll call as counts, and the few members
+ * who may carry a member flag). buildMonthlyReport counts the first form into the second itself, so
+ * the rules below are applied once, to counts; src/jobs/report-data.ts counts in SQL the same way.
+ *
  * Rules (DOMAIN.md, "What the committee receives", "Attendance", "Quality rating"):
  *  - A meeting belongs to the month of its scheduled start (`startsAt`) on the local calendar of
  *    `timeZone` (19:30 on the 31st in Hà Nội is that month, even though it is already the 31st
@@ -13,10 +19,11 @@
  *    ones (a draft was never announced to the members). `cancelled` tells the last two apart.
  *  - When a month has several closed regular meetings (a regular meeting and a model meeting),
  *    the earliest is the month's meeting; `otherRegularMeetings` counts the rest.
- *  - Attendance (present / expected, excused, unexcused, rate) comes from attendanceRate with the
+ *  - Attendance (present / expected, excused, unexcused, rate) follows attendanceRate with the
  *    cell's members as given (pass everybody on the rolls at the time, exempt and transferred out
- *    included; removed members are not in the input and their records are ignored). Only held
- *    meetings have attendance: a meeting not closed yet may have a half-done roll call.
+ *    included; removed members are not in the input and their records are ignored): only active
+ *    members are expected, less those marked exempt at the meeting. Only held meetings have
+ *    attendance: a meeting not closed yet may have a half-done roll call.
  *  - Meeting flags come from meetingFlags with the default minimum length (90 minutes, 120 when
  *    combined): a cell's own shorter minimum is not in the input.
  *  - Member flags come from memberFlags for the period's calendar year, over the cell's closed
@@ -128,7 +135,7 @@ export interface ReportAbsentee {
 export interface ReportCountedCell {
   id: string;
   name: string;
-  /** Members whose membership is active (not exempt, transferred out or removed): the rate's denominator before exemptions. */
+  /** Members whose membership is active (not exempt, transferred out or removed): the rate's denominator. */
   activeMembers: number;
   /** The cell's meetings of the last 12 months up to the period's end; older or later ones are ignored. */
   meetings: ReportCountedMeeting[];

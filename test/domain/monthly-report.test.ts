@@ -567,7 +567,8 @@ describe("cells counted by the database", () => {
             members: memberships.map((membership, i) => ({ id: `m${i}`, membership })), // m8 and m9: not on the rolls
             meetings: meetings.map((m, i) => {
               const index = 2025 * 12 + 10 + m.month;
-              const local = `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, "0")}-${String(m.day).padStart(2, "0")}T${m.hour}`;
+              const month = `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, "0")}`;
+              const local = `${month}-${String(m.day).padStart(2, "0")}T${m.hour}`;
               const startsAt = m.sameTimeAsPrevious && previous ? previous : local;
               previous = startsAt;
               return meeting(`k${(i * 7) % 16}-${i}`, startsAt, {

@@ -4,7 +4,7 @@ import { CELL_TYPES, createCell, findValidInvite, isCellType, joinCommittee, typ
 import { DomainError } from "../../domain/errors.js";
 import { callbackData, parseCallback } from "../callback-data.js";
 import type { BotContext, ChiboContext } from "../context.js";
-import { isChatAdmin, isGroupChat, requireManagedCell } from "../guards.js";
+import { isChatAdmin, isGroupChat, requireManagedCell, requirePrivateChat } from "../guards.js";
 import { isChatCode, issueChatCode, redeemChatCode } from "../../domain/chat-codes.js";
 import { localDateTime } from "../../render/meeting.js";
 import { replyWithDomainError } from "../middleware/errors.js";
@@ -40,7 +40,9 @@ export function setupFeature(): Composer<BotContext> {
     await ctx.conversation.enter(SETUP, code);
   });
 
+  // private only: whoever redeems the code may manage the cell from the new group
   feature.command("linkchat", async (ctx) => {
+    requirePrivateChat(ctx);
     const cell = await requireManagedCell(ctx);
     const { code, expiresAt } = await issueChatCode(ctx.deps.db, ctx.actor, cell.id, ctx.deps.now());
     await ctx.reply(
