@@ -10,7 +10,7 @@ export function zaloOf(h: Harness): FakeZalo {
 }
 
 /** The bot's newest message in a Zalo chat, once one arrives whose text passes the check. */
-export function zaloMessage(h: Harness, chat: FakeZaloChat | FakeZaloUser, matches: (text: string) => boolean, timeoutMs = 8000) {
+export function zaloMessage(h: Harness, chat: FakeZaloChat | FakeZaloUser, matches: (text: string) => boolean, timeoutMs = 15_000) {
   const zalo = zaloOf(h);
   return zalo.waitFor(() => {
     const found = zalo
@@ -61,7 +61,7 @@ export async function linkedZaloMembers(h: Harness, group: FakeZaloChat, cellId:
 export async function chooseOnZalo(h: Harness, chat: FakeZaloChat | FakeZaloUser, user: FakeZaloUser, data: string) {
   const zalo = zaloOf(h);
   const inGroup = "chat_type" in chat && chat.chat_type === "GROUP";
-  const deadline = Date.now() + 8000;
+  const deadline = Date.now() + 15_000;
   let seen: string[] = [];
   for (;;) {
     // the newest message must offer the option (it is stored just after it is sent, and may still be on its way)
@@ -86,5 +86,5 @@ export async function chooseOnZalo(h: Harness, chat: FakeZaloChat | FakeZaloUser
 /** Waits until the bot has said more than `count` messages in the chat, and returns the newest. */
 export function nextZaloMessage(h: Harness, chat: FakeZaloChat | FakeZaloUser, count: number) {
   const zalo = zaloOf(h);
-  return zalo.waitFor(() => (zalo.botMessages(chat).length > count ? zalo.botMessages(chat).at(-1) : undefined), 8000);
+  return zalo.waitFor(() => (zalo.botMessages(chat).length > count ? zalo.botMessages(chat).at(-1) : undefined), 15_000);
 }
