@@ -61,6 +61,25 @@ const COMMANDS: Record<string, CommandHelp> = {
       "Nothing is saved without --yes. An import adds and updates members; it never removes one.",
     ],
   },
+  "member-export": {
+    load: () => import("./member-data.js").then((m) => m.memberExportCommand),
+    usage: "member-export --member ID [--cell ID|NAME] [--out FILE.json]",
+    summary: "export everything stored about one member, as JSON",
+    details: [
+      "Roster entry, linked accounts, link requests, answers with reasons, attendance, audit entries about them.",
+      "--member  the member's id, or with --cell their id or name in that cell",
+      "--out     write to this file (never over an existing one); default: print to stdout",
+    ],
+  },
+  "member-delete": {
+    load: () => import("./member-data.js").then((m) => m.memberDeleteCommand),
+    usage: "member-delete --member ID [--cell ID|NAME] [--yes]",
+    summary: "erase one member's personal data for good (preview; --yes erases)",
+    details: [
+      "The roster entry becomes an anonymous placeholder that keeps past meetings' figures; linked accounts, link",
+      "requests and reasons are deleted; audit entries keep action and time only. Cannot be undone.",
+    ],
+  },
   report: {
     load: () => import("./report.js").then((m) => m.reportCommand),
     usage: "report (--committee ID|NAME | --cell ID|NAME) [--month YYYY-MM] [--out DIR] [--locale vi|en]",

@@ -10,7 +10,12 @@ export function zaloOf(h: Harness): FakeZalo {
 }
 
 /** The bot's newest message in a Zalo chat, once one arrives whose text passes the check. */
-export function zaloMessage(h: Harness, chat: FakeZaloChat | FakeZaloUser, matches: (text: string) => boolean, timeoutMs = 15_000) {
+export function zaloMessage(
+  h: Harness,
+  chat: FakeZaloChat | FakeZaloUser,
+  matches: (text: string) => boolean,
+  timeoutMs = 15_000,
+) {
   const zalo = zaloOf(h);
   return zalo.waitFor(() => {
     const found = zalo

@@ -1,7 +1,8 @@
-import { Composer, InlineKeyboard } from "grammy";
+import { Composer, InlineKeyboard, InputFile } from "grammy";
 import { keyValueStore } from "../../db/key-value.js";
 import { DomainError } from "../../domain/errors.js";
 import { unlinkMember } from "../../domain/identities.js";
+import { eraseMember, exportFileName, exportJson, exportMemberData, isErased } from "../../domain/member-data.js";
 import {
   addMember,
   getMember,
@@ -24,6 +25,8 @@ const MEM = "mem";
 export const GROUP_PROMPT = "member-group";
 export const EXEMPT_PROMPT = "member-exempt";
 const queryKey = (identityId: string) => `member-query:${identityId}`;
+/** Card actions that change a member: refused on an erased member's placeholder. */
+const EDITS = new Set(["s", "x", "a", "t", "r", "ro", "g", "d", "u", "ul", "er", "ery"]);
 
 /** The secretary lists, searches and edits the roster in the private chat; every change is audited. */
 export function membersFeature(): Composer<BotContext> {
@@ -66,6 +69,9 @@ async function handleTap(ctx: ChiboContext, action: string, args: string[]) {
   const cell = await requireManagedCell(ctx);
   const [memberId = "", extra] = args;
   const edit = (patch: MemberPatch) => updateMember(ctx.deps.db, ctx.actor, cell.id, memberId, patch);
+  if (EDITS.has(action) && isErased(await getMember(ctx.deps.db, cell.id, memberId))) {
+    throw new DomainError("member_data.already_erased"); // a stale button must not edit or revive the placeholder
+  }
   switch (action) {
     case "p":
       return showList(ctx, Number(memberId) || 1, true);
@@ -99,7 +105,9 @@ async function handleTap(ctx: ChiboContext, action: string, args: string[]) {
     }
     case "d": {
       const { after } = await removeMember(ctx.deps.db, ctx.actor, cell.id, memberId);
-      const undo = new InlineKeyboard().text(ctx.t("common.undo"), callbackData(MEM, "u", memberId));
+      const undo = new InlineKeyboard()
+        .text(ctx.t("common.undo"), callbackData(MEM, "u", memberId))
+        .text(ctx.t("member_data.erase"), callbackData(MEM, "er", memberId));
       return ctx.editMessageText(ctx.t("members.removed", { name: after.fullName }), { parse_mode: "HTML", reply_markup: undo });
     }
     case "u":
@@ -109,6 +117,35 @@ async function handleTap(ctx: ChiboContext, action: string, args: string[]) {
       await getMember(ctx.deps.db, cell.id, memberId);
       await unlinkMember(ctx.deps.db, ctx.actor, memberId);
       return showCard(ctx, memberId, true);
+    case "ex": {
+      if (!ctx.capabilities.uploads) throw new DomainError("member_data.export_no_files");
+      const member = await getMember(ctx.deps.db, cell.id, memberId);
+      const data = await exportMemberData(ctx.deps.db, ctx.actor, memberId, { about: ctx.t("member_data.export_about") });
+      const file = new InputFile(Buffer.from(exportJson(data), "utf8"), exportFileName(memberId));
+      return ctx.replyWithDocument(file, {
+        caption: ctx.t("member_data.export_caption", { name: member.fullName }),
+        parse_mode: "HTML",
+      });
+    }
+    case "er": {
+      const member = await getMember(ctx.deps.db, cell.id, memberId);
+      const confirm = new InlineKeyboard()
+        .text(ctx.t("member_data.erase_yes"), callbackData(MEM, "ery", memberId))
+        .text(ctx.t("common.cancel"), callbackData(MEM, "v", memberId));
+      return ctx.editMessageText(ctx.t("member_data.erase_confirm", { name: member.fullName }), {
+        parse_mode: "HTML",
+        reply_markup: confirm,
+      });
+    }
+    case "ery": {
+      const member = await getMember(ctx.deps.db, cell.id, memberId);
+      const { placeholder } = await eraseMember(ctx.deps.db, ctx.actor, memberId);
+      const back = new InlineKeyboard().text(ctx.t("members.back_to_list"), callbackData(MEM, "p", 1));
+      return ctx.editMessageText(ctx.t("member_data.erased", { name: member.fullName, placeholder }), {
+        parse_mode: "HTML",
+        reply_markup: back,
+      });
+    }
     default:
       throw new DomainError("errors.stale_button");
   }
@@ -135,9 +172,10 @@ async function showCard(ctx: ChiboContext, memberId: string, editInPlace: boolea
   const cell = await requireManagedCell(ctx);
   const member = await getMember(ctx.deps.db, cell.id, memberId);
   const b = (label: string, action: string) => InlineKeyboard.text(ctx.t(label), callbackData(MEM, action, member.id));
+  const erased = isErased(member); // nothing left to edit: the placeholder only keeps past meetings' figures
   const keyboard = new InlineKeyboard();
   if (member.membership === "removed") {
-    keyboard.add(b("common.undo", "u"));
+    if (!erased) keyboard.add(b("common.undo", "u"));
   } else {
     keyboard.add(b(member.status === "official" ? "members.make_probationary" : "members.make_official", "s")).row();
     if (member.membership !== "exempt") keyboard.add(b("members.make_exempt", "x"));
@@ -147,8 +185,13 @@ async function showCard(ctx: ChiboContext, memberId: string, editInPlace: boolea
     if (member.identities.length > 0) keyboard.add(b("members.unlink", "ul"));
     keyboard.add(b("members.remove", "d"));
   }
+  if (!erased) {
+    keyboard.row();
+    if (ctx.capabilities.uploads) keyboard.add(b("member_data.export", "ex"));
+    keyboard.add(b("member_data.erase", "er"));
+  }
   keyboard.row().text(ctx.t("members.back_to_list"), callbackData(MEM, "p", 1));
-  const text = memberCard(ctx.t, member);
+  const text = [memberCard(ctx.t, member), erased ? `\n${ctx.t("member_data.erased_card")}` : ""].filter(Boolean).join("\n");
   if (editInPlace) return ctx.editMessageText(text, { parse_mode: "HTML", reply_markup: keyboard });
   return ctx.reply(text, { parse_mode: "HTML", reply_markup: keyboard });
 }
