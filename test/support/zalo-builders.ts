@@ -93,3 +93,15 @@ export function nextZaloMessage(h: Harness, chat: FakeZaloChat | FakeZaloUser, c
   const zalo = zaloOf(h);
   return zalo.waitFor(() => (zalo.botMessages(chat).length > count ? zalo.botMessages(chat).at(-1) : undefined), 15_000);
 }
+
+/** Waits until the bot has stored its newest message in a private chat as the prompt that plain replies continue. */
+export async function promptStored(h: Harness, user: FakeZaloUser) {
+  const zalo = zaloOf(h);
+  const newest = zalo.botMessages(zalo.privateChat(user)).at(-1)?.message_id;
+  for (let i = 0; i < 500; i++) {
+    const entry = await h.db.storageEntry.findUnique({ where: { key: `zalo:chat:${user.id}` } });
+    if (entry && (JSON.parse(entry.value) as { lastPrompt?: string }).lastPrompt === newest) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error("the prompt was never stored");
+}

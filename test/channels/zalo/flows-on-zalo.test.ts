@@ -1,7 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { FakeZaloChat, FakeZaloUser } from "../../support/fake-zalo/index.js";
 import { startHarness, type Harness } from "../../support/harness.js";
-import { chooseOnZalo, linkedZaloMembers, nextZaloMessage, zaloMessage, zaloOf } from "../../support/zalo-builders.js";
+import {
+  chooseOnZalo,
+  linkedZaloMembers,
+  nextZaloMessage,
+  promptStored,
+  zaloMessage,
+  zaloOf,
+} from "../../support/zalo-builders.js";
 
 const NOW = new Date("2026-11-25T03:00:00Z");
 
@@ -76,6 +83,7 @@ describe("Chibo on Zalo alone", () => {
     const binding = await setUpFromZalo();
     const inPrivate = zaloOf(h).privateChat(secretary);
     await say(inPrivate, secretary, "/import");
+    await promptStored(h, secretary); // a plain reply continues the prompt the bot stored
     await say(inPrivate, secretary, "Nguyễn Văn An, 1960, Nam, Chính thức\nTrần Thị Bình, 1975, Nữ, Dự bị");
     await zaloMessage(h, inPrivate, (text) => text.includes("Đọc được 2 đảng viên"));
     const token = (await h.db.storageEntry.findMany({ where: { key: { startsWith: `zalo:menu:${secretary.id}` } } }))
