@@ -105,3 +105,16 @@ export async function promptStored(h: Harness, user: FakeZaloUser) {
   }
   throw new Error("the prompt was never stored");
 }
+
+/** The data of an option, among the numbered lists the bot has stored for a chat, that starts with `prefix`. */
+export async function storedOption(h: Harness, chat: { id: string }, prefix: string): Promise<string> {
+  for (let i = 0; i < 750; i++) {
+    const entries = await h.db.storageEntry.findMany({ where: { key: { startsWith: `zalo:menu:${chat.id}:` } } });
+    const found = entries
+      .flatMap((entry) => (JSON.parse(entry.value) as { data: string[] }).data)
+      .find((d) => d.startsWith(prefix));
+    if (found) return found;
+    await new Promise((resolve) => setTimeout(resolve, 20)); // a list is stored just after it is sent
+  }
+  throw new Error(`no stored option starts with ${prefix}`);
+}

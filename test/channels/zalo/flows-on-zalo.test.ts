@@ -6,6 +6,7 @@ import {
   linkedZaloMembers,
   nextZaloMessage,
   promptStored,
+  storedOption,
   zaloMessage,
   zaloOf,
 } from "../../support/zalo-builders.js";
@@ -86,10 +87,7 @@ describe("Chibo on Zalo alone", () => {
     await promptStored(h, secretary); // a plain reply continues the prompt the bot stored
     await say(inPrivate, secretary, "Nguyễn Văn An, 1960, Nam, Chính thức\nTrần Thị Bình, 1975, Nữ, Dự bị");
     await zaloMessage(h, inPrivate, (text) => text.includes("Đọc được 2 đảng viên"));
-    const token = (await h.db.storageEntry.findMany({ where: { key: { startsWith: `zalo:menu:${secretary.id}` } } }))
-      .flatMap((entry) => (JSON.parse(entry.value) as { data: string[] }).data)
-      .find((data) => data.startsWith("imp:ok:"))!;
-    await choose(inPrivate, secretary, token);
+    await choose(inPrivate, secretary, await storedOption(h, secretary, "imp:ok:"));
     await zaloMessage(h, inPrivate, (text) => text.includes("2"));
     for (let i = 0; i < 200 && (await h.db.member.count()) < 2; i++) await new Promise((r) => setTimeout(r, 20));
     expect(await h.db.member.count({ where: { cellId: binding.cellId! } })).toBe(2);
@@ -126,6 +124,7 @@ describe("Chibo on Zalo alone", () => {
     const post = await zaloMessage(h, group, (text) => text.includes(meeting.code) && text.includes("1. "));
     const code = /\b([A-Z0-9]{4,6})\b/.exec(post.text.replace(meeting.code, ""))?.[1];
     expect(code).toBeDefined();
+    await storedOption(h, group, "ci:y:"); // the post's list is stored just after it is sent
     await zaloOf(h).sendText(group, an!.user, "1", { replyTo: post.message_id });
     await zaloOf(h).sendText(group, binh!.user, `@Chibo /here ${code}`);
     const present = () => h.db.attendance.findMany({ where: { meetingId: meeting.id }, include: { member: true } });
