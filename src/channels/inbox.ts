@@ -93,23 +93,28 @@ export class Inbox {
     await handled;
   }
 
-  /** Resolves true once the update is handled, here (at once) or by another instance (seen within 200 ms). */
+  /** Resolves true once the update is handled, here (at once) or by another instance (seen within about a second). */
   private handled(platform: string, updateId: string, timeoutMs: number): Promise<boolean> {
     const key = `${platform}:${updateId}`;
     return new Promise((resolve) => {
       const finish = (handled: boolean) => {
         clearTimeout(timer);
+        clearTimeout(lookElsewhere);
         clearInterval(elsewhere);
         this.waiters.delete(key);
         resolve(handled);
       };
       const timer = setTimeout(() => finish(false), timeoutMs);
-      const elsewhere = setInterval(() => {
-        void this.db.inboundUpdate
-          .findUnique({ where: { platform_updateId: { platform, updateId } }, select: { status: true } })
-          .then((row) => row && ["done", "failed"].includes(row.status) && finish(row.status === "done"))
-          .catch(() => undefined);
-      }, 200);
+      // most updates are handled here within a second; only then is the database asked about the others
+      let elsewhere: NodeJS.Timeout | undefined;
+      const lookElsewhere = setTimeout(() => {
+        elsewhere = setInterval(() => {
+          void this.db.inboundUpdate
+            .findUnique({ where: { platform_updateId: { platform, updateId } }, select: { status: true } })
+            .then((row) => row && ["done", "failed"].includes(row.status) && finish(row.status === "done"))
+            .catch(() => undefined);
+        }, 250);
+      }, 1_000);
       this.waiters.set(key, finish);
     });
   }

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { HANOI, at, roster, marks } from "../support/report-builders.js";
+import { HANOI, at, roster, marks, policeCell } from "../support/report-builders.js";
 import {
   ATTENDANCE_STATUSES,
   attendanceRate,
@@ -95,20 +95,8 @@ function wardInput(overrides: Partial<RecordsInput> = {}): RecordsInput {
     members: roster("s", 21),
     meetings: [meeting("s-nov", "2026-11-28T14:00", { status: "published" })],
   };
-  const police: ReportCellInput = {
-    id: "c4",
-    name: "Chi bộ Công an phường",
-    members: roster("a", 14),
-    meetings: [
-      meeting("a-mar", "2026-03-10T08:00", { records: [...marks("a", 0, 1, "unexcused"), ...marks("a", 1, 13, "present")] }),
-      meeting("a-jul", "2026-07-10T08:00", { records: [...marks("a", 0, 2, "unexcused"), ...marks("a", 2, 12, "present")] }),
-      meeting("a-nov", "2026-11-10T08:00", {
-        minutes: 80,
-        rating: "average",
-        records: [...marks("a", 0, 3, "unexcused"), ...marks("a", 3, 11, "present")],
-      }),
-    ],
-  };
+  const police = policeCell();
+
   return {
     committeeName: "Đảng bộ phường Đông Kinh",
     period: "2026-11",
