@@ -19,8 +19,9 @@ import pg from "pg";
 import { openDatabase, type Db } from "../src/db/client.js";
 import { enqueue } from "../src/jobs/outbox.js";
 import { createTestDatabase } from "../test/support/database.js";
-import { FakeTelegram, type FakeChat, type FakeUser } from "../test/support/fake-telegram/index.js";
+import { FakeTelegram, type FakeChat } from "../test/support/fake-telegram/index.js";
 import { freePort } from "../test/support/harness.js";
+import { publishedCell, type PublishedCell } from "../test/support/published-cell.js";
 import { cpuMs, percentile, rssMb, startInstance, TelegramEdge, type Instance } from "./support/instances.js";
 
 process.env.TEST_DATABASE_URL ??= "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -34,15 +35,6 @@ async function startInstances(count: number, env: Record<string, string>): Promi
 }
 
 // ─── Answer storm ───────────────────────────────────────────────────────────────────────────────
-
-interface CellUnderTest {
-  group: FakeChat;
-  members: FakeUser[];
-  memberIds: string[];
-  announcementId: number;
-  code: string;
-  meetingId: string;
-}
 
 async function storm(counts: number[], inFlight: number, order: string) {
   const ward = JSON.parse(readFileSync(path.join(fixtures, "ward.json"), "utf8")) as {
@@ -70,54 +62,16 @@ async function storm(counts: number[], inFlight: number, order: string) {
   const setupStarted = performance.now();
   let instances = await startInstances(1, env);
   edge.targets = instances.map((i) => i.port);
-  const tapLast = async (user: FakeUser, chat: FakeChat | "private", data: string) => {
-    const message = fake.lastMessage(chat === "private" ? user : chat)!;
-    await fake.pressButton(user, chat, message.message_id, (b) => b.callback_data === data);
-  };
-  const cells: CellUnderTest[] = [];
-  for (const [index, spec] of ward.cells.entries()) {
-    const secretary = fake.user({ first_name: `Bí thư ${index + 1}` });
-    const group = fake.createGroup({ title: spec.name, creator: secretary, type: "supergroup" });
-    await fake.sendText(secretary, group, "/setup");
-    for (const data of ["setup:title", "setup:type:residential", "setup:ok"]) await tapLast(secretary, group, data);
-    await fake.sendText(secretary, "private", "/start");
-    await fake.sendDocument(secretary, "private", {
-      fileName: spec.roster,
-      mimeType: "text/csv",
-      content: readFileSync(path.join(fixtures, spec.roster)),
-    });
-    const preview = fake.lastMessage(secretary)!;
-    await fake.pressButton(secretary, "private", preview.message_id, (b) => b.callback_data?.startsWith("imp:ok:") ?? false);
-    await fake.sendText(secretary, "private", "/newmeeting");
-    await tapLast(secretary, "private", "nm:pick:type:regular");
-    await fake.sendText(secretary, "private", `19h30 ngày ${5 + (index % 20)}/12`);
-    await fake.sendText(secretary, "private", "Nhà văn hóa");
-    for (const data of ["nm:pick:agenda-ok", "nm:pick:suggest:0", "nm:pick:skip", "nm:pick:minutes:90", "nm:pick:deadline:2h"])
-      await tapLast(secretary, "private", data);
-    if (fake.lastMessage(secretary)!.text.includes("Vẫn giữ")) await tapLast(secretary, "private", "nm:pick:keep");
-    await tapLast(secretary, "private", "nm:pick:publish");
-    const binding = await db.chatBinding.findFirstOrThrow({ where: { chatId: String(group.id) } });
-    const meeting = await db.meeting.findFirstOrThrow({ where: { cellId: binding.cellId! } });
-    const roster = await db.member.findMany({ where: { cellId: binding.cellId!, membership: { not: "removed" } } });
-    const members: FakeUser[] = [];
-    for (const entry of roster) {
-      const user = fake.user({ first_name: entry.fullName.split(" ").at(-1)! });
-      void fake.addUserToGroup(group, user);
-      await db.platformIdentity.create({
-        data: { platform: "telegram", platformUserId: String(user.id), displayName: user.first_name, memberId: entry.id },
-      });
-      members.push(user);
-    }
-    await fake.settled();
-    cells.push({
-      group,
-      members,
-      memberIds: roster.map((r) => r.id),
-      announcementId: fake.lastMessage(group)!.message_id,
-      code: meeting.code,
-      meetingId: meeting.id,
-    });
-  }
+  const cells: PublishedCell[] = [];
+  for (const [index, spec] of ward.cells.entries())
+    cells.push(
+      await publishedCell(fake, db, {
+        title: spec.name,
+        roster: spec.roster,
+        day: 5 + (index % 20),
+        secretaryName: `Bí thư ${index + 1}`,
+      }),
+    );
   for (const instance of instances) await instance.stop();
   const setupSeconds = Math.round((performance.now() - setupStarted) / 1000);
   const totalAnswers = cells.reduce((sum, cell) => sum + cell.members.length, 0);

@@ -20,6 +20,8 @@ import { ZaloReceiver } from "./channels/zalo/receiver.js";
 import { ZaloTransport, type FileLinks } from "./channels/zalo/transport.js";
 import { PublicFiles } from "./server/public-files.js";
 import { TallyRefresher } from "./bot/tally-refresher.js";
+import { RateBudgets } from "./channels/rate-budget.js";
+import { openSignals } from "./db/signals.js";
 
 export interface App {
   database: Database;
@@ -37,6 +39,8 @@ export interface AppTuning {
   zaloBatchMs?: number;
   /** Zalo's long poll, in seconds. */
   zaloPollSeconds?: number;
+  /** The clock of the send budgets (the wall clock); a test moving time by hand moves this one too. */
+  rateClock?: () => number;
 }
 
 const ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member", "chat_member"] as const;
@@ -56,16 +60,19 @@ export async function startApp(
   );
   const translations = await createTranslations(config.defaultLocale);
   const channels = new Channels();
-  const deps = { db: database.db, config, translations, logger, now, channels };
+  const budgets = new RateBudgets(database.db, tuning.rateClock);
+  const deps = { db: database.db, config, translations, logger, now, channels, budgets };
   const tally = new TallyRefresher(deps);
   const { bot, flush } = createBot(deps, { platform: "telegram", tally });
   channels.register("telegram", { api: bot.api, direct: new Api(config.telegram.token, { apiRoot: config.telegram.apiRoot }) });
   await bot.init();
   const instanceId = `${hostname()}:${process.pid}`;
+  const signals = await openSignals(database.db, database.provider, config.databaseUrl, logger);
   const inbox = new Inbox(database.db, logger, {
     instanceId,
     provider: database.provider,
     claimTimeoutMs: config.outboxClaimTimeoutMs,
+    signals,
   });
   inbox.on("telegram", (update) => bot.handleUpdate(update as Update));
   const files = config.publicBaseUrl ? new PublicFiles(database.db, config.publicBaseUrl, now) : undefined;
@@ -133,6 +140,7 @@ export async function startApp(
         await poller?.stop();
         await zalo?.stop();
         await inbox.stop(); // waits for the updates in hand
+        await signals.close();
         await flush();
         await tally.stop();
         await scheduler?.stop();

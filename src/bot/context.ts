@@ -8,6 +8,7 @@ import type { Translate, Translations } from "../i18n.js";
 import type { Logger } from "../logger.js";
 import type { Capabilities } from "../channels/capabilities.js";
 import type { Channels } from "../channels/registry.js";
+import type { RateBudgets } from "../channels/rate-budget.js";
 import type { Platform } from "../domain/cells.js";
 
 export interface BotDeps {
@@ -18,6 +19,8 @@ export interface BotDeps {
   now: () => Date;
   /** Every platform this process serves, to post to any chat bound to a cell. */
   channels: Channels;
+  /** Send budgets shared by every instance (Telegram's per-group and per-bot limits). */
+  budgets: RateBudgets;
 }
 
 export type BoundChat = ChatBinding & { cell: Cell | null; committee: Committee | null };

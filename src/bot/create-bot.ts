@@ -1,7 +1,8 @@
 import { autoRetry } from "@grammyjs/auto-retry";
 import { conversations } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
-import { Bot, Composer, type Context, type MiddlewareFn } from "grammy";
+import { Bot, Composer, type Api, type Context, type MiddlewareFn } from "grammy";
+import { budgetGate } from "../channels/rate-budget.js";
 import type { UserFromGetMe } from "grammy/types";
 import { keyValueStore, storageAdapter } from "../db/key-value.js";
 import type { BotContext, BotDeps, ChiboContext } from "./context.js";
@@ -38,11 +39,11 @@ export function conversationKey(ctx: Context): string | undefined {
 
 const retryPolicy = () => autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120, rethrowHttpErrors: false });
 
-/** Installs auto-retry on a context's own Api, which is what conversations call. */
-const retryInsideConversations: MiddlewareFn<Context> = async (ctx, next) => {
-  ctx.api.config.use(retryPolicy());
-  await next();
-};
+/** Auto-retry, and the groups' shared send budget, on an Api: the bot's own and each context's in conversations. */
+function apiPolicies(deps: BotDeps, platform: Platform) {
+  const gate = budgetGate(deps.budgets, platform);
+  return (api: Api) => api.config.use(gate, retryPolicy()); // the last installed runs first: every retry waits its turn again
+}
 
 export interface Chibo {
   bot: Bot<BotContext>;
@@ -66,8 +67,14 @@ export function createBot(deps: BotDeps, options: BotOptions): Chibo {
     client: transport ? { fetch: transport } : { apiRoot: deps.config.telegram.apiRoot },
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
   });
-  bot.api.config.use(retryPolicy());
-  const reasons = new GroupReasonAsker(bot.api, deps);
+  const withPolicies = apiPolicies(deps, platform);
+  withPolicies(bot.api);
+  // conversations call a context's own Api, which the bot's transformers do not reach
+  const policiesInsideConversations: MiddlewareFn<Context> = async (ctx, next) => {
+    withPolicies(ctx.api);
+    await next();
+  };
+  const reasons = new GroupReasonAsker(deps, platform);
 
   bot.use(sequentialize(conversationKey));
   const guarded = installErrorBoundary(bot);
@@ -84,7 +91,7 @@ export function createBot(deps: BotDeps, options: BotOptions): Chibo {
         getStorageKey: conversationKey,
         adapter: storageAdapter(keyValueStore(deps.db)),
       },
-      plugins: [retryInsideConversations, enrich(deps, platform)],
+      plugins: [policiesInsideConversations, enrich(deps, platform)],
     }),
   );
   guarded.command("cancel", async (ctx) => {

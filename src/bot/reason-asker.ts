@@ -1,13 +1,15 @@
-import type { Api } from "grammy";
 import type { Config } from "../config.js";
 import type { Db } from "../db/client.js";
 import type { Translations } from "../i18n.js";
 import type { Logger } from "../logger.js";
+import type { Platform } from "../domain/cells.js";
 import { escapeHtml } from "../render/html.js";
 import { reasonKeyboard } from "./meeting-keyboards.js";
 import { storePrompt } from "./prompts.js";
 import { GROUP_EDIT_INTERVAL_MS } from "./tally-refresher.js";
 import { KeyedThrottle } from "./throttle.js";
+import { chatBudget, sendInTurn, type RateBudgets } from "../channels/rate-budget.js";
+import type { Channels } from "../channels/registry.js";
 
 export const REASON_PROMPT = "rsvp-reason";
 
@@ -28,8 +30,15 @@ export class GroupReasonAsker {
   private readonly throttle: KeyedThrottle;
 
   constructor(
-    private readonly api: Api,
-    private readonly deps: { db: Db; translations: Translations; config: Config; logger: Logger },
+    private readonly deps: {
+      db: Db;
+      translations: Translations;
+      config: Config;
+      logger: Logger;
+      budgets: RateBudgets;
+      channels: Channels;
+    },
+    private readonly platform: Platform,
   ) {
     this.throttle = new KeyedThrottle(
       GROUP_EDIT_INTERVAL_MS,
@@ -50,23 +59,31 @@ export class GroupReasonAsker {
     return this.throttle.stop();
   }
 
-  private async flush(key: string): Promise<void> {
+  /**
+   * Asks everyone gathered so far in one message, when the group's budget (shared with every instance) allows;
+   * otherwise they wait, and members tapping meanwhile join the same question.
+   */
+  private async flush(key: string): Promise<number | undefined> {
     const entry = this.waiting.get(key);
-    this.waiting.delete(key);
     if (!entry || entry.mentions.size === 0) return;
+    const asked = [...entry.mentions];
     const t = this.deps.translations.t(entry.locale);
-    const sent = await this.api.sendMessage(
-      entry.chatId,
-      t("rsvp.ask_reason_group", { mention: [...entry.mentions.values()].join(", "), code: entry.code }),
-      {
-        parse_mode: "HTML",
-        reply_markup: reasonKeyboard(t, entry.code),
-      },
-    );
-    await storePrompt(this.deps.db, entry.chatId, sent.message_id, {
-      kind: REASON_PROMPT,
-      identityId: null,
-      data: { meetingId: entry.meetingId },
+    const retry = await sendInTurn(this.deps.budgets, chatBudget(this.platform, entry.chatId), async () => {
+      const sent = await this.deps.channels
+        .direct(this.platform)
+        .sendMessage(
+          entry.chatId,
+          t("rsvp.ask_reason_group", { mention: asked.map(([, mention]) => mention).join(", "), code: entry.code }),
+          { parse_mode: "HTML", reply_markup: reasonKeyboard(t, entry.code) },
+        );
+      await storePrompt(this.deps.db, entry.chatId, sent.message_id, {
+        kind: REASON_PROMPT,
+        identityId: null,
+        data: { meetingId: entry.meetingId },
+      });
     });
+    if (retry !== undefined) return retry;
+    for (const [userId] of asked) entry.mentions.delete(userId);
+    if (entry.mentions.size === 0) this.waiting.delete(key);
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Runs a task per key at most once every `minIntervalMs`: the first request runs at once, requests arriving
  * meanwhile are merged into one run when the interval has passed. Used to stay under Telegram's per-group
- * limit (about 20 messages or edits a minute) however many members tap at once.
+ * limit (about 20 messages or edits a minute) however many members tap at once. A task that could not do its
+ * work yet (a budget shared with other instances was spent) returns how many ms to wait before it runs again.
  */
 export class KeyedThrottle {
   private readonly lastRun = new Map<string, number>();
@@ -11,18 +12,12 @@ export class KeyedThrottle {
 
   constructor(
     private readonly minIntervalMs: number,
-    private readonly task: (key: string) => Promise<void>,
+    private readonly task: (key: string) => Promise<number | void>,
     private readonly onError: (error: unknown, key: string) => void,
   ) {}
 
   request(key: string): void {
-    if (this.stopped || this.timers.has(key)) return;
-    const wait = Math.max(0, (this.lastRun.get(key) ?? -Infinity) + this.minIntervalMs - Date.now());
-    const timer = setTimeout(() => {
-      this.timers.delete(key);
-      void this.run(key);
-    }, wait);
-    this.timers.set(key, timer);
+    this.schedule(key, (this.lastRun.get(key) ?? -Infinity) + this.minIntervalMs - Date.now());
   }
 
   /** Waits until nothing is scheduled or running. */
@@ -43,11 +38,29 @@ export class KeyedThrottle {
     await this.idle();
   }
 
+  private schedule(key: string, waitMs: number): void {
+    if (this.stopped || this.timers.has(key)) return;
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(key);
+        void this.run(key);
+      },
+      Math.max(0, waitMs),
+    );
+    this.timers.set(key, timer);
+  }
+
   private async run(key: string): Promise<void> {
     const previous = this.running.get(key);
     if (previous) await previous;
     this.lastRun.set(key, Date.now());
-    const work = this.task(key).catch((error: unknown) => this.onError(error, key));
+    const work = this.task(key).then(
+      (retryInMs) => {
+        // the retry is queued before `running` clears, so idle() does not return in between
+        if (typeof retryInMs === "number") this.schedule(key, retryInMs);
+      },
+      (error: unknown) => this.onError(error, key),
+    );
     this.running.set(key, work);
     await work;
     this.running.delete(key);

@@ -20,6 +20,14 @@ export interface Capabilities {
   /** Links that open the private chat with the bot at a command (t.me/bot?start=…). */
   deepLinks: boolean;
   maxMessageLength: number;
+  /** What the platform lets one bot send; every instance shares these budgets (see rate-budget.ts). */
+  limits: { perBot: Rate; perGroup: Rate; perPrivateChat: Rate };
+}
+
+/** At most `count` sends in any rolling `windowMs`. */
+export interface Rate {
+  count: number;
+  windowMs: number;
 }
 
 export const TELEGRAM: Capabilities = {
@@ -31,6 +39,13 @@ export const TELEGRAM: Capabilities = {
   reliableReplies: true,
   deepLinks: true,
   maxMessageLength: 4096,
+  // about 30 messages a second per bot, 20 a minute per group (sends and edits), 1 a second per private chat;
+  // one short of each, as the edges of a window are not exactly Telegram's
+  limits: {
+    perBot: { count: 28, windowMs: 1_000 },
+    perGroup: { count: 19, windowMs: 60_000 },
+    perPrivateChat: { count: 1, windowMs: 1_000 },
+  },
 };
 
 export const ZALO: Capabilities = {
@@ -42,6 +57,8 @@ export const ZALO: Capabilities = {
   reliableReplies: false,
   deepLinks: false,
   maxMessageLength: 2000,
+  // Zalo publishes no numbers beyond "429 Quota exceeded": Telegram's are a cautious guess
+  limits: TELEGRAM.limits,
 };
 
 export const CAPABILITIES: Record<Platform, Capabilities> = { telegram: TELEGRAM, zalo: ZALO };

@@ -1,5 +1,6 @@
 import type { Db } from "../db/client.js";
 import type { Logger } from "../logger.js";
+import type { Signals } from "../db/signals.js";
 
 /** Handles one stored update; throws only when it should be tried again later (the database was unreachable). */
 export type UpdateHandler = (payload: unknown) => Promise<void>;
@@ -11,8 +12,13 @@ export interface InboxOptions {
   concurrency?: number;
   /** A claim older than this is taken as abandoned by a dead instance, and the update is handled again. */
   claimTimeoutMs?: number;
-  /** How often an idle instance looks for updates that other instances stored. */
+  /**
+   * How often an idle instance looks for work nobody announced: retries coming due, claims timing out, signals lost
+   * in an outage. Stored updates are announced (signals), so this can be slow.
+   */
   pollMs?: number;
+  /** Announces stored and handled updates to every instance (PostgreSQL LISTEN/NOTIFY, or in-process). */
+  signals?: Signals;
   maxAttempts?: number;
   now?: () => number;
 }
@@ -33,6 +39,8 @@ export interface StoredUpdate {
 }
 
 const KEEP_DONE_MS = 24 * 3600_000;
+const POLL_MS_WITH_SIGNALS = 2_000;
+const POLL_MS_WITHOUT_SIGNALS = 250;
 
 /**
  * The durable inbox: an update is stored before the platform is told it arrived (a crash loses nothing, a retry or a
@@ -46,12 +54,23 @@ export class Inbox {
   private wake: (() => void) | undefined;
   private running = false;
   private lastCleanup = 0;
+  private readonly unsubscribe: (() => void)[] = [];
 
   constructor(
     private readonly db: Db,
     private readonly logger: Logger,
     private readonly options: InboxOptions,
-  ) {}
+  ) {
+    const { signals } = options;
+    if (!signals) return;
+    this.unsubscribe.push(
+      signals.subscribe("chibo_inbox", () => this.wake?.()),
+      signals.subscribe("chibo_inbox_done", (payload) => {
+        const [outcome, key] = [payload.slice(0, 1), payload.slice(2)];
+        this.waiters.get(key)?.(outcome === "1");
+      }),
+    );
+  }
 
   on(platform: string, handler: UpdateHandler): void {
     this.handlers.set(platform, handler);
@@ -74,6 +93,7 @@ export class Inbox {
       throw error;
     }
     this.wake?.();
+    if (this.options.signals?.shared) await this.announce("chibo_inbox", "");
     return true;
   }
 
@@ -93,10 +113,15 @@ export class Inbox {
     await handled;
   }
 
-  /** Resolves true once the update is handled, here (at once) or by another instance (seen within about a second). */
+  /**
+   * Resolves true once the update is handled, here (at once) or by another instance: announced by a signal, or
+   * without signals seen in the database within about a second.
+   */
   private handled(platform: string, updateId: string, timeoutMs: number): Promise<boolean> {
     const key = `${platform}:${updateId}`;
     return new Promise((resolve) => {
+      let lookElsewhere: NodeJS.Timeout | undefined;
+      let elsewhere: NodeJS.Timeout | undefined;
       const finish = (handled: boolean) => {
         clearTimeout(timer);
         clearTimeout(lookElsewhere);
@@ -105,9 +130,10 @@ export class Inbox {
         resolve(handled);
       };
       const timer = setTimeout(() => finish(false), timeoutMs);
+      this.waiters.set(key, finish);
+      if (this.options.signals?.shared) return;
       // most updates are handled here within a second; only then is the database asked about the others
-      let elsewhere: NodeJS.Timeout | undefined;
-      const lookElsewhere = setTimeout(() => {
+      lookElsewhere = setTimeout(() => {
         elsewhere = setInterval(() => {
           void this.db.inboundUpdate
             .findUnique({ where: { platform_updateId: { platform, updateId } }, select: { status: true } })
@@ -115,7 +141,6 @@ export class Inbox {
             .catch(() => undefined);
         }, 250);
       }, 1_000);
-      this.waiters.set(key, finish);
     });
   }
 
@@ -131,6 +156,7 @@ export class Inbox {
     this.wake?.();
     await Promise.all(this.workers);
     this.workers.length = 0;
+    for (const unsubscribe of this.unsubscribe.splice(0)) unsubscribe();
   }
 
   /** One pass: claims and handles what is due until nothing is left (tests and the benchmark call it). */
@@ -148,7 +174,10 @@ export class Inbox {
       });
       if (didWork || !this.running) continue;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.options.pollMs ?? 250);
+        const timer = setTimeout(
+          resolve,
+          this.options.pollMs ?? (this.options.signals ? POLL_MS_WITH_SIGNALS : POLL_MS_WITHOUT_SIGNALS),
+        );
         const previous = this.wake;
         this.wake = () => {
           clearTimeout(timer);
@@ -178,8 +207,19 @@ export class Inbox {
     return true;
   }
 
+  /** Tells whoever waits for this update that it is finished: here at once, elsewhere by a signal. */
   private settle(row: ClaimedRow, handled: boolean) {
-    this.waiters.get(`${row.platform}:${row.updateId}`)?.(handled);
+    const key = `${row.platform}:${row.updateId}`;
+    const waiter = this.waiters.get(key);
+    if (waiter) waiter(handled);
+    else if (this.options.signals?.shared) void this.announce("chibo_inbox_done", `${handled ? 1 : 0}|${key}`);
+  }
+
+  /** A lost announcement only delays: the update is stored, and instances also look on a timer. */
+  private async announce(channel: "chibo_inbox" | "chibo_inbox_done", payload: string) {
+    await this.options.signals?.notify(channel, payload).catch((error: unknown) => {
+      this.logger.debug({ err: error, channel }, "inbox: could not announce");
+    });
   }
 
   private async retryLater(row: ClaimedRow, error: unknown) {

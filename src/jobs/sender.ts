@@ -8,15 +8,12 @@ import type { Db } from "../db/client.js";
 import type { OutboxMessage } from "../db/generated/sqlite/client.js";
 import type { Translations } from "../i18n.js";
 import type { Logger } from "../logger.js";
+import { botBudget, chatBudget, type Grant, type RateBudgets } from "../channels/rate-budget.js";
 import { claimDue, enqueue, markFailed, markSent, releaseUntil, type OutboxPayload } from "./outbox.js";
 
 export interface SenderOptions {
   instanceId: string;
   now: () => Date;
-  /** Telegram allows about 30 messages a second per bot; stay a little under. */
-  globalPerSecond?: number;
-  /** About 20 messages a minute per group. */
-  groupPerMinute?: number;
   batchSize?: number;
   /** Network and server errors are retried with backoff this many times, then the row is marked failed. */
   maxAttempts?: number;
@@ -24,42 +21,10 @@ export interface SenderOptions {
   provider?: "sqlite" | "postgresql";
 }
 
+/** A wait of about a second (the bot-wide limit, a private chat's) is slept through; longer ones go back to the queue. */
 const SHORT_WAIT_MS = 1_100;
+const PRUNE_EVERY_MS = 10 * 60_000;
 const UNSERVED_RETRY_MS = 10 * 60_000;
-
-/** Sliding windows of send times: per bot (1 s) and per chat (60 s for groups, 1 s for private chats). */
-class SendLimiter {
-  private readonly global: number[] = [];
-  private readonly perChat = new Map<string, number[]>();
-  constructor(
-    private readonly globalPerSecond: number,
-    private readonly groupPerMinute: number,
-  ) {}
-
-  /** The earliest moment a message to this chat may go, in ms (now when it may go at once). */
-  nextAllowed(chatId: string, isGroup: boolean, now: number): number {
-    const [windowMs, max] = isGroup ? [60_000, this.groupPerMinute] : [1_000, 1];
-    const chat = this.prune(this.perChat.get(chatId) ?? [], now - windowMs);
-    this.perChat.set(chatId, chat);
-    const global = this.prune(this.global, now - 1_000);
-    let at = now;
-    if (chat.length >= max) at = Math.max(at, (chat[chat.length - max] ?? now) + windowMs);
-    if (global.length >= this.globalPerSecond) at = Math.max(at, (global[global.length - this.globalPerSecond] ?? now) + 1_000);
-    return at;
-  }
-
-  record(chatId: string, now: number) {
-    this.global.push(now);
-    const chat = this.perChat.get(chatId) ?? [];
-    chat.push(now);
-    this.perChat.set(chatId, chat);
-  }
-
-  private prune(times: number[], after: number): number[] {
-    while (times.length > 0 && (times[0] ?? 0) <= after) times.shift();
-    return times;
-  }
-}
 
 export interface DrainResult {
   sent: number;
@@ -73,16 +38,21 @@ export interface DrainResult {
  * bot is deactivated and its secretary told; a group that became a supergroup is followed.
  */
 export class OutboxSender {
-  private readonly limiter: SendLimiter;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<DrainResult> | undefined;
+  private lastPrune = 0;
 
   constructor(
-    private readonly deps: { db: Db; logger: Logger; translations: Translations; config: Config; channels: Channels },
+    private readonly deps: {
+      db: Db;
+      logger: Logger;
+      translations: Translations;
+      config: Config;
+      channels: Channels;
+      budgets: RateBudgets;
+    },
     private readonly options: SenderOptions,
-  ) {
-    this.limiter = new SendLimiter(options.globalPerSecond ?? 28, options.groupPerMinute ?? 19);
-  }
+  ) {}
 
   start(intervalMs = 500): void {
     const tick = async () => {
@@ -127,6 +97,7 @@ export class OutboxSender {
       result[outcome]++;
       metrics.sends.inc({ platform: row.platform, outcome });
     }
+    await this.pruneBudgets();
     return result;
   }
 
@@ -138,24 +109,42 @@ export class OutboxSender {
       await releaseUntil(db, row.id, new Date(now + UNSERVED_RETRY_MS), `${row.platform} is not configured`, false);
       return "deferred";
     }
-    const chatKey = `${row.platform}:${row.chatId}`;
-    // Telegram's groups have negative ids; Zalo's ids do not say, so every Zalo chat gets a group's budget
-    const isGroup = row.platform !== "telegram" || row.chatId.startsWith("-");
-    const allowedAt = this.limiter.nextAllowed(chatKey, isGroup, now);
-    // a wait of about a second (the bot-wide limit) is slept through; a group's full minute goes back to the queue
-    if (allowedAt - now > SHORT_WAIT_MS) {
-      await releaseUntil(db, row.id, new Date(allowedAt), null, false);
+    const platform = row.platform as Platform;
+    const turn = await this.takeTurn(platform, row.chatId);
+    if (!turn.granted) {
+      // the budget's clock is the wall clock; the queue's may be a test's
+      const wait = turn.at - this.deps.budgets.clock();
+      await releaseUntil(db, row.id, new Date(now + wait), null, false);
       return "deferred";
     }
-    if (allowedAt > now) await new Promise((resolve) => setTimeout(resolve, allowedAt - now));
+    await this.deps.budgets.waitFor(turn);
     try {
-      this.limiter.record(chatKey, Math.max(this.options.now().getTime(), allowedAt));
       await this.send(row.platform, row.chatId, JSON.parse(row.payload) as OutboxPayload);
       await markSent(db, row.id, this.options.now());
       return "sent";
     } catch (error) {
       return this.handleFailure(row, error);
     }
+  }
+
+  /**
+   * Books a moment for one message within the chat's and the bot's budgets, shared with every instance (and with
+   * tally edits and reason questions in the same group). A chat whose budget is spent for longer is refused.
+   */
+  private async takeTurn(platform: Platform, chatId: string): Promise<Grant> {
+    const { budgets } = this.deps;
+    const chat = await budgets.take(chatBudget(platform, chatId), SHORT_WAIT_MS);
+    if (!chat.granted) return chat;
+    // a refusal here wastes the chat's booking: rare, and it only slows that chat a little
+    const bot = await budgets.take(botBudget(platform), SHORT_WAIT_MS);
+    return bot.granted ? { granted: true, at: Math.max(chat.at, bot.at) } : bot;
+  }
+
+  private async pruneBudgets() {
+    const now = this.options.now().getTime();
+    if (now - this.lastPrune < PRUNE_EVERY_MS) return;
+    this.lastPrune = now;
+    await this.deps.budgets.prune();
   }
 
   private async send(platform: string, chatId: string, payload: OutboxPayload): Promise<void> {

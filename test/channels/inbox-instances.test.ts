@@ -2,7 +2,8 @@ import { createServer, request, type Server } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "../../src/db/client.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
-import { FakeTelegram } from "../support/fake-telegram/index.js";
+import { FakeTelegram, type FakeUser } from "../support/fake-telegram/index.js";
+import { publishedCell } from "../support/published-cell.js";
 import { freePort } from "../support/harness.js";
 import { startProcess, type Run } from "../support/process.js";
 
@@ -44,7 +45,7 @@ async function roundRobin(ports: number[]): Promise<number> {
 }
 
 async function twoInstances() {
-  fake = await FakeTelegram.start();
+  fake = await FakeTelegram.start({ deliveryTimeoutMs: 60_000 });
   database = await createTestDatabase();
   db = await openDatabase(database.url);
   const ports = [await freePort(), await freePort()];
@@ -113,5 +114,42 @@ describe("several instances behind a load balancer", () => {
       expect((await db!.db.cell.findUniqueOrThrow({ where: { id: cell.id } })).usualPlace).toBe("Nơi 12");
     },
     120_000,
+  );
+
+  it.skipIf(!process.env.TEST_DATABASE_URL)(
+    "members answering in one group through two instances for a minute: no 429 from Telegram, and the tally ends exact",
+    async () => {
+      await twoInstances();
+      const cell = await publishedCell(fake!, db!.db, {
+        title: "Chi bộ Trường Tiểu học Đông Kinh",
+        roster: "cell-12.csv",
+        day: 9,
+      });
+      const rateLimitedBefore = fake!.stats.rateLimited;
+      // members change their minds, "absent" (a tally edit and a question for the reason, from each instance) then
+      // "attend", twice over: two taps a second for about 45 s, far more than the group's 20 messages a minute
+      const tap = (member: FakeUser, answer: "y" | "n") =>
+        fake!.pressButton(member, cell.group, cell.announcementId, (b) => b.callback_data === `rsvp:${answer}:${cell.code}`);
+      for (const answer of ["n", "y", "n", "y"] as const) {
+        for (const member of cell.members) {
+          await Promise.all([tap(member, answer), new Promise((resolve) => setTimeout(resolve, 550))]);
+        }
+      }
+      const total = cell.members.length;
+      const tallyShown = () => fake!.messages(cell.group).find((m) => m.message_id === cell.announcementId)?.text ?? "";
+      for (let i = 0; i < 300 && !tallyShown().includes(`✅ ${total} sẽ dự · ❌ 0 vắng`); i++)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(tallyShown()).toContain(`✅ ${total} sẽ dự · ❌ 0 vắng có lý do · ⏳ 0 chưa trả lời`);
+      expect(await db!.db.rsvp.count({ where: { meetingId: cell.meetingId, answer: "attend" } })).toBe(total);
+      expect(fake!.stats.rateLimited - rateLimitedBefore).toBe(0);
+      // both instances did the work, and both edited the tally or asked for reasons
+      const handledBy = await db!.db.inboundUpdate.groupBy({ by: ["claimedBy"], _count: true });
+      expect(handledBy.length).toBe(2);
+      const reasonQuestions = fake!
+        .messages(cell.group)
+        .filter((m) => m.text.includes(cell.code) && m.message_id > cell.announcementId);
+      expect(reasonQuestions.length).toBeGreaterThan(0);
+    },
+    180_000,
   );
 });

@@ -1,10 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { claimDue, enqueue } from "../../src/jobs/outbox.js";
+import { chatBudget, RateBudgets } from "../../src/channels/rate-budget.js";
 import { openPrivateChat, setUpCell } from "../support/builders.js";
 import { startHarness, type Harness } from "../support/harness.js";
 import type { FakeChat, FakeUser } from "../support/fake-telegram/index.js";
 
-// One clock for the bot and the fake Telegram, moved by hand: the fake enforces 20 messages a minute per group.
+// One clock for the bot, its send budgets and the fake Telegram, moved by hand: the fake enforces 20 messages a
+// minute per group.
 let now = new Date("2026-12-01T01:00:00Z");
 let h: Harness;
 let secretary: FakeUser;
@@ -12,7 +14,7 @@ let group: FakeChat;
 
 beforeEach(async () => {
   now = new Date("2026-12-01T01:00:00Z");
-  h = await startHarness({ now: () => now, fake: { now: () => now.getTime() } });
+  h = await startHarness({ now: () => now, fake: { now: () => now.getTime() }, tuning: { rateClock: () => now.getTime() } });
   ({ secretary, group } = await setUpCell(h));
   await openPrivateChat(h, secretary);
 });
@@ -40,10 +42,23 @@ describe("the outbox sender", () => {
     const first = await h.app.drainOutbox();
     expect(first.sent).toBe(19);
     expect(groupTexts()).toHaveLength(19);
-    advance(61_000);
+    advance(30_000);
+    expect((await h.app.drainOutbox()).sent).toBe(0);
+    advance(31_000);
     await h.app.drainOutbox();
     expect(groupTexts()).toHaveLength(25);
     expect(new Set(groupTexts()).size).toBe(25);
+    expect(h.fake.stats.rateLimited).toBe(0);
+  });
+
+  it("shares the group's budget with every instance on the database: what another sent counts here too", async () => {
+    advance(61_000);
+    const other = new RateBudgets(h.db, () => now.getTime());
+    for (let i = 0; i < 19; i++) expect((await other.take(chatBudget("telegram", group.id))).granted).toBe(true);
+    await queue("wave-after-other", group.id);
+    expect((await h.app.drainOutbox()).deferred).toBe(1);
+    advance(60_000);
+    expect((await h.app.drainOutbox()).sent).toBe(1);
     expect(h.fake.stats.rateLimited).toBe(0);
   });
 

@@ -1,0 +1,6 @@
+-- CreateTable
+CREATE TABLE "RateBudget" (
+    "key" TEXT NOT NULL PRIMARY KEY,
+    "sends" TEXT NOT NULL,
+    "lastAt" REAL NOT NULL
+);
