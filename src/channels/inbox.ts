@@ -120,8 +120,19 @@ export class Inbox {
   private handled(platform: string, updateId: string, timeoutMs: number): Promise<boolean> {
     const key = `${platform}:${updateId}`;
     return new Promise((resolve) => {
-      let lookElsewhere: NodeJS.Timeout | undefined;
       let elsewhere: NodeJS.Timeout | undefined;
+      // another instance announces what it handled; without signals, the database is asked after a second
+      const lookElsewhere = this.options.signals?.shared
+        ? undefined
+        : setTimeout(() => {
+            elsewhere = setInterval(() => {
+              void this.db.inboundUpdate
+                .findUnique({ where: { platform_updateId: { platform, updateId } }, select: { status: true } })
+                .then((row) => row && ["done", "failed"].includes(row.status) && finish(row.status === "done"))
+                .catch(() => undefined);
+            }, 250);
+          }, 1_000);
+      const timer = setTimeout(() => finish(false), timeoutMs);
       const finish = (handled: boolean) => {
         clearTimeout(timer);
         clearTimeout(lookElsewhere);
@@ -129,18 +140,7 @@ export class Inbox {
         this.waiters.delete(key);
         resolve(handled);
       };
-      const timer = setTimeout(() => finish(false), timeoutMs);
       this.waiters.set(key, finish);
-      if (this.options.signals?.shared) return;
-      // most updates are handled here within a second; only then is the database asked about the others
-      lookElsewhere = setTimeout(() => {
-        elsewhere = setInterval(() => {
-          void this.db.inboundUpdate
-            .findUnique({ where: { platform_updateId: { platform, updateId } }, select: { status: true } })
-            .then((row) => row && ["done", "failed"].includes(row.status) && finish(row.status === "done"))
-            .catch(() => undefined);
-        }, 250);
-      }, 1_000);
     });
   }
 
