@@ -1,7 +1,7 @@
 import { autoRetry } from "@grammyjs/auto-retry";
 import { conversations } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
-import { Bot, Composer, type Api, type Context, type MiddlewareFn } from "grammy";
+import { Bot, Composer, type Api, type Context, type MiddlewareFn, type Transformer } from "grammy";
 import { budgetGate } from "../channels/rate-budget.js";
 import type { UserFromGetMe } from "grammy/types";
 import { keyValueStore, storageAdapter } from "../db/key-value.js";
@@ -39,10 +39,23 @@ export function conversationKey(ctx: Context): string | undefined {
 
 const retryPolicy = () => autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120, rethrowHttpErrors: false });
 
+/**
+ * A tap's little answer (the toast) can only be given for about 15 s. An update handled again after a crash, or
+ * late after an outage, still does its work: the toast that can no longer be shown is skipped, not an error.
+ */
+const skipExpiredToasts: Transformer = async (prev, method, payload, signal) => {
+  const response = await prev(method, payload, signal);
+  if (method === "answerCallbackQuery" && !response.ok && /query is too old|query id is invalid/i.test(response.description)) {
+    return { ok: true, result: true as never };
+  }
+  return response;
+};
+
 /** Auto-retry, and the groups' shared send budget, on an Api: the bot's own and each context's in conversations. */
 function apiPolicies(deps: BotDeps, platform: Platform) {
   const gate = budgetGate(deps.budgets, platform);
-  return (api: Api) => api.config.use(gate, retryPolicy()); // the last installed runs first: every retry waits its turn again
+  // the last installed runs first: every retry waits its turn again
+  return (api: Api) => api.config.use(gate, skipExpiredToasts, retryPolicy());
 }
 
 export interface Chibo {

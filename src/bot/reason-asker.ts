@@ -66,6 +66,10 @@ export class GroupReasonAsker {
   private async flush(key: string): Promise<number | undefined> {
     const entry = this.waiting.get(key);
     if (!entry || entry.mentions.size === 0) return;
+    // one question every 6 s per meeting and group across all instances, like the tally's edits: together they
+    // leave room in the group's budget for reminders and replies
+    const turn = await this.deps.budgets.take({ key: `reasons:${key}`, rate: { count: 1, windowMs: GROUP_EDIT_INTERVAL_MS } });
+    if (!turn.granted) return turn.at - this.deps.budgets.clock();
     const asked = [...entry.mentions];
     const t = this.deps.translations.t(entry.locale);
     const retry = await sendInTurn(this.deps.budgets, chatBudget(this.platform, entry.chatId), async () => {

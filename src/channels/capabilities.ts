@@ -39,8 +39,8 @@ export const TELEGRAM: Capabilities = {
   reliableReplies: true,
   deepLinks: true,
   maxMessageLength: 4096,
-  // about 30 messages a second per bot, 20 a minute per group (sends and edits), 1 a second per private chat;
-  // one short of each, as the edges of a window are not exactly Telegram's
+  // about 30 messages a second per bot, 20 a minute per group (sends and edits), 1 a second per private chat; a
+  // little short of each, because a send booked for a moment reaches Telegram a few ms late, more under load
   limits: {
     perBot: { count: 28, windowMs: 1_000 },
     perGroup: { count: 19, windowMs: 60_000 },

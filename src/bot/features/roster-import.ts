@@ -74,14 +74,17 @@ export function rosterImportFeature(): Composer<BotContext> {
     }
     const cell = await requireManagedCell(ctx);
     if (cell.id !== pending.cellId) throw new DomainError("errors.not_secretary");
-    await store.delete(pendingKey(token));
     await ctx.editMessageReplyMarkup().catch(() => undefined);
     if (tapped.action !== "ok") {
+      await store.delete(pendingKey(token));
       await ctx.answerCallbackQuery();
       return ctx.reply(ctx.t("roster.import_cancelled"));
     }
     await ctx.answerCallbackQuery({ text: ctx.t("roster.saving") });
+    // the pending import is forgotten only once saved: if the process dies meanwhile, the tap is handled again
+    // (the inbox keeps it) and the import, re-planned against the roster as it now is, adds nobody twice
     const plan = await applyRosterImport(ctx.deps.db, ctx.actor, cell.id, pending.rows);
+    await store.delete(pendingKey(token));
     await ctx.reply(
       ctx.t("roster.import_saved", {
         cell: cell.name,
