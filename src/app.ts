@@ -1,4 +1,5 @@
 import { Api } from "grammy";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createBot } from "./bot/create-bot.js";
 import type { BotDeps } from "./bot/context.js";
@@ -45,7 +46,10 @@ export interface AppTuning {
 
 const ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member", "chat_member"] as const;
 
-/** Start-up order: database (migrated) → bot → command menus → updates (polling or webhook + /healthz). */
+/**
+ * Start-up order: database (migrated) → bots → inbox → HTTP (webhooks, files, health) → updates (polling or webhook)
+ * → jobs. Stopping goes the other way: nothing new comes in, the work in hand finishes, then the database closes.
+ */
 export async function startApp(
   config: Config,
   logger: Logger,
@@ -58,73 +62,38 @@ export async function startApp(
     { database: redactUrl(config.databaseUrl), provider: database.provider, migrations: database.migration },
     "database ready",
   );
-  const translations = await createTranslations(config.defaultLocale);
-  const channels = new Channels();
-  const budgets = new RateBudgets(database.db, tuning.rateClock);
-  const deps = { db: database.db, config, translations, logger, now, channels, budgets };
+  const deps: BotDeps = {
+    db: database.db,
+    config,
+    translations: await createTranslations(config.defaultLocale),
+    logger,
+    now,
+    channels: new Channels(),
+    budgets: new RateBudgets(database.db, tuning.rateClock),
+  };
+  const instanceId = `${hostname()}:${process.pid}`;
   const tally = new TallyRefresher(deps);
   const { bot, flush } = createBot(deps, { platform: "telegram", tally });
-  channels.register("telegram", { api: bot.api, direct: new Api(config.telegram.token, { apiRoot: config.telegram.apiRoot }) });
-  await bot.init();
-  const instanceId = `${hostname()}:${process.pid}`;
-  const signals = await openSignals(database.db, database.provider, config.databaseUrl, logger);
-  const inbox = new Inbox(database.db, logger, {
-    instanceId,
-    provider: database.provider,
-    claimTimeoutMs: config.outboxClaimTimeoutMs,
-    signals,
+  deps.channels.register("telegram", {
+    api: bot.api,
+    direct: new Api(config.telegram.token, { apiRoot: config.telegram.apiRoot }),
   });
+  await bot.init();
+  const { inbox, signals } = await openInbox(database, deps, instanceId);
   inbox.on("telegram", (update) => bot.handleUpdate(update as Update));
   const files = config.publicBaseUrl ? new PublicFiles(database.db, config.publicBaseUrl, now) : undefined;
   const zalo = config.zalo ? await startZalo(config.zalo, deps, { tally, tuning, files, inbox }) : undefined;
-  const openMeetings = await database.db.meeting.findMany({
-    where: { status: "published", startsAt: { gt: now() } },
-    select: { id: true },
-  });
-  for (const meeting of openMeetings) tally.request(meeting.id); // a crash may have left a tally one edit behind
-  await publishCommandMenus(bot.api, translations).catch((error: unknown) =>
+  await catchUpTallies(database.db, tally, now);
+  await publishCommandMenus(bot.api, deps.translations).catch((error: unknown) =>
     logger.warn({ err: error }, "could not set command menus"),
   );
-
   const webhook = config.mode === "webhook" ? config.webhook : undefined;
-  const acceptTelegram = async (body: unknown) => {
-    if (!isTelegramUpdate(body)) return false;
-    await inbox.storeAndWait(telegramUpdate(body), ACK_WAIT_MS);
-    return true;
-  };
-  // the HTTP side serves webhooks, and published files for Zalo; polling without files needs no port
-  const server =
-    webhook || files
-      ? await startHttpServer({
-          ...config.http,
-          webhook: webhook && { path: webhook.path, secret: webhook.secret, accept: acceptTelegram },
-          zaloWebhook: zalo?.webhook,
-          files,
-          gauges: () => depthGauges(database.db),
-          isReady: async () =>
-            database.db.$queryRawUnsafe("SELECT 1").then(
-              () => true,
-              () => false,
-            ),
-          logger,
-        })
-      : undefined;
+  const server = await startHttp(database, deps, { inbox, files, zalo });
   inbox.start();
-  const poller = webhook ? undefined : new TelegramPoller(bot.api, inbox, logger, ALLOWED_UPDATES);
-  if (webhook) {
-    await bot.api.setWebhook(webhook.url, { secret_token: webhook.secret, allowed_updates: [...ALLOWED_UPDATES] });
-  } else {
-    await bot.api.deleteWebhook();
-    poller?.start();
-  }
+  const poller = await startTelegramUpdates(bot.api, inbox, logger, webhook);
   await zalo?.start();
-  const jobDeps = deps;
-  const sender = new OutboxSender(jobDeps, {
-    instanceId,
-    now,
-    provider: database.provider,
-  });
-  const scheduler = config.jobsEnabled ? startScheduler(jobDeps) : undefined;
+  const sender = new OutboxSender(deps, { instanceId, now, provider: database.provider });
+  const scheduler = config.jobsEnabled ? startScheduler(deps) : undefined;
   if (config.jobsEnabled) sender.start();
   const httpPort = server ? (server.address() as AddressInfo).port : undefined;
   logger.info({ mode: config.mode, bot: bot.botInfo.username, httpPort, startupMs: Date.now() - started }, "chibo is running");
@@ -133,7 +102,7 @@ export async function startApp(
   return {
     database,
     httpPort,
-    runJobsNow: () => runJobs(jobDeps),
+    runJobsNow: () => runJobs(deps),
     drainOutbox: () => sender.drainOnce(),
     stop() {
       stopping ??= (async () => {
@@ -145,11 +114,7 @@ export async function startApp(
         await tally.stop();
         await scheduler?.stop();
         await sender.stop();
-        if (server) {
-          const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-          server.closeIdleConnections(); // keep-alive sockets would hold close() open
-          await closed;
-        }
+        if (server) await closeServer(server);
         await database.close();
         logger.info("chibo stopped");
       })();
@@ -157,6 +122,80 @@ export async function startApp(
     },
   };
 }
+
+/** The durable inbox, woken by the database's signals (other instances' stored and handled updates). */
+async function openInbox(database: Database, deps: BotDeps, instanceId: string) {
+  const signals = await openSignals(database.db, database.provider, deps.config.databaseUrl, deps.logger);
+  const inbox = new Inbox(database.db, deps.logger, {
+    instanceId,
+    provider: database.provider,
+    claimTimeoutMs: deps.config.outboxClaimTimeoutMs,
+    signals,
+  });
+  return { inbox, signals };
+}
+
+/** A crash may have left an open meeting's tally one edit behind. */
+async function catchUpTallies(db: BotDeps["db"], tally: TallyRefresher, now: () => Date) {
+  const openMeetings = await db.meeting.findMany({
+    where: { status: "published", startsAt: { gt: now() } },
+    select: { id: true },
+  });
+  for (const meeting of openMeetings) tally.request(meeting.id);
+}
+
+/** The HTTP side serves webhooks, and published files for Zalo; polling without files needs no port. */
+async function startHttp(
+  database: Database,
+  { config, logger }: BotDeps,
+  { inbox, files, zalo }: { inbox: Inbox; files: PublicFiles | undefined; zalo: ZaloSide | undefined },
+): Promise<Server | undefined> {
+  const webhook = config.mode === "webhook" ? config.webhook : undefined;
+  if (!webhook && !files) return undefined;
+  const acceptTelegram = async (body: unknown) => {
+    if (!isTelegramUpdate(body)) return false;
+    await inbox.storeAndWait(telegramUpdate(body), ACK_WAIT_MS);
+    return true;
+  };
+  return startHttpServer({
+    ...config.http,
+    webhook: webhook && { path: webhook.path, secret: webhook.secret, accept: acceptTelegram },
+    zaloWebhook: zalo?.webhook,
+    files,
+    gauges: () => depthGauges(database.db),
+    isReady: async () =>
+      database.db.$queryRawUnsafe("SELECT 1").then(
+        () => true,
+        () => false,
+      ),
+    logger,
+  });
+}
+
+/** Telegram's updates: its webhook pointed at us, or our own long polling into the inbox. */
+async function startTelegramUpdates(
+  api: Api,
+  inbox: Inbox,
+  logger: Logger,
+  webhook: Config["webhook"] | undefined,
+): Promise<TelegramPoller | undefined> {
+  if (webhook) {
+    await api.setWebhook(webhook.url, { secret_token: webhook.secret, allowed_updates: [...ALLOWED_UPDATES] });
+    return undefined;
+  }
+  await api.deleteWebhook();
+  const poller = new TelegramPoller(api, inbox, logger, ALLOWED_UPDATES);
+  poller.start();
+  return poller;
+}
+
+async function closeServer(server: Server): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections(); // keep-alive sockets would hold close() open
+  await closed;
+}
+
+type ZaloSide = Awaited<ReturnType<typeof startZalo>>;
 
 /**
  * Zalo beside Telegram: the same flows in a second grammY bot whose Bot API calls the Zalo transport answers.

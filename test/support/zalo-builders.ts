@@ -99,8 +99,8 @@ export async function promptStored(h: Harness, user: FakeZaloUser) {
   const zalo = zaloOf(h);
   const newest = zalo.botMessages(zalo.privateChat(user)).at(-1)?.message_id;
   for (let i = 0; i < 500; i++) {
-    const entry = await h.db.storageEntry.findUnique({ where: { key: `zalo:chat:${user.id}` } });
-    if (entry && (JSON.parse(entry.value) as { lastPrompt?: string }).lastPrompt === newest) return;
+    const entry = await h.db.storageEntry.findUnique({ where: { key: `zalo:chat:${user.id}:prompt` } });
+    if (entry && JSON.parse(entry.value) === newest) return;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new Error("the prompt was never stored");

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import type { InlineKeyboardButton, Message, Update, UserFromGetMe } from "grammy/types";
 import type { Db } from "../../db/client.js";
 import { keyValueStore, type KeyValueStore } from "../../db/key-value.js";
-import type { Translations } from "../../i18n.js";
+import type { Translate, Translations } from "../../i18n.js";
 import type { Logger } from "../../logger.js";
 import { ZALO } from "../capabilities.js";
 import { ZaloApiError, type ZaloClient, type ZaloUpdate } from "./client.js";
@@ -37,11 +37,13 @@ interface PendingCallback {
   group: boolean;
   name: string;
 }
-interface ChatState {
-  /** The last message that asked for an answer in a private chat: plain replies continue it. */
-  lastPrompt?: string;
+/** Before the chat's two facts were kept apart, both lived in one row (still read, so nobody is told twice). */
+interface LegacyChatState {
   disclosed?: boolean;
 }
+
+/** How long what a chat is (group or not, its language) is remembered before the database is asked again. */
+const CHAT_INFO_TTL_MS = 30_000;
 
 type Payload = Record<string, unknown>;
 type ApiResult = { ok: true; result: unknown } | { ok: false; error_code: number; description: string; parameters?: object };
@@ -62,6 +64,9 @@ export class ZaloTransport {
   private readonly batches = new Map<string, { lines: string[]; timer: NodeJS.Timeout }>();
   private readonly sending = new Set<Promise<unknown>>();
   private readonly partsSent = new Map<string, number>();
+  /** Chats already told the bot is automated: that never changes back, so it is asked of the database once. */
+  private readonly disclosedChats = new Set<string>();
+  private readonly chatInfos = new Map<string, { info: ChatInfo; until: number }>();
   private me: { id: string; name: string } | undefined;
   private updateId = Math.floor(Date.now() / 1000) * 1000;
 
@@ -98,8 +103,8 @@ export class ZaloTransport {
       ? { id: chatId as unknown as number, type: "group" as const, title: "" }
       : { id: chatId as unknown as number, type: "private" as const, first_name: from.first_name };
     const text = message.text === undefined ? undefined : this.withoutMention(message.text);
-    const state = group ? {} : await this.chatState(chatId);
-    const repliedTo = message.reply_to_message?.message_id ?? (text?.startsWith("/") ? undefined : state.lastPrompt);
+    const lastPrompt = group || text?.startsWith("/") ? undefined : await this.lastPrompt(chatId);
+    const repliedTo = message.reply_to_message?.message_id ?? lastPrompt;
     const update_id = ++this.updateId;
     const date = Math.floor(message.date / 1000);
 
@@ -217,16 +222,15 @@ export class ZaloTransport {
     }
     const messageId = await this.post(chatId, lines.join("\n\n"));
     if (numbered.length > 0) await this.store.set(menuKey(chatId, messageId), { data: numbered.map((b) => b.callback_data) });
-    if (!group && (numbered.length > 0 || markup?.force_reply)) await this.updateChat(chatId, { lastPrompt: messageId });
-    else if (!group) await this.updateChat(chatId, { lastPrompt: undefined });
+    if (!group) await this.setLastPrompt(chatId, numbered.length > 0 || markup?.force_reply ? messageId : undefined);
     return this.message(chatId, messageId, text);
   }
 
   /** Posts a text in as many parts as it needs; the first message to a chat says the bot is automated. */
   private async post(chatId: string, text: string): Promise<string> {
-    const state = await this.chatState(chatId);
+    const disclosed = await this.isDisclosed(chatId);
     let body = text;
-    if (!state.disclosed) {
+    if (!disclosed) {
       const { t } = await this.chatInfo(chatId);
       body = `${text}\n\n${t("zalo.automated_notice")}`;
     }
@@ -239,7 +243,7 @@ export class ZaloTransport {
       if (i < parts.length - 1) this.partsSent.set(key, i + 1);
     }
     this.partsSent.delete(key);
-    if (!state.disclosed) await this.updateChat(chatId, { disclosed: true });
+    if (!disclosed) await this.markDisclosed(chatId);
     return messageId;
   }
 
@@ -329,18 +333,45 @@ export class ZaloTransport {
 
   // ─── per-chat state ────────────────────────────────────────────────────────────────────────────
 
-  private async chatState(chatId: string): Promise<ChatState> {
-    return (await this.store.get<ChatState>(chatKey(chatId))) ?? {};
+  // The chat's facts are kept apart, each written whole: a toast sent in the background and the next message can
+  // no longer overwrite each other's change, as a read-modify-write of one row could.
+
+  /** The last message that asked for an answer in a private chat: plain replies continue it. */
+  private lastPrompt(chatId: string): Promise<string | undefined> {
+    return this.store.get<string>(promptKey(chatId));
   }
 
-  private async updateChat(chatId: string, change: Partial<ChatState>) {
-    const state = await this.chatState(chatId);
-    const next = { ...state, ...change };
-    if (JSON.stringify(next) !== JSON.stringify(state)) await this.store.set(chatKey(chatId), next);
+  private async setLastPrompt(chatId: string, messageId: string | undefined) {
+    if (messageId) await this.store.set(promptKey(chatId), messageId);
+    else await this.store.delete(promptKey(chatId));
   }
 
-  /** Whether a chat is a group (it wrote as one, or it is bound), and its language: the group's, else the person's. */
-  private async chatInfo(chatId: string) {
+  private async isDisclosed(chatId: string): Promise<boolean> {
+    if (this.disclosedChats.has(chatId)) return true;
+    const disclosed =
+      (await this.store.get<boolean>(disclosedKey(chatId))) ??
+      (await this.store.get<LegacyChatState>(legacyChatKey(chatId)))?.disclosed;
+    if (disclosed) this.disclosedChats.add(chatId);
+    return disclosed === true;
+  }
+
+  private async markDisclosed(chatId: string) {
+    await this.store.set(disclosedKey(chatId), true);
+    this.disclosedChats.add(chatId);
+  }
+
+  /** Whether a chat is a group (it wrote as one, or it is bound), and its language: remembered for half a minute. */
+  private async chatInfo(chatId: string): Promise<ChatInfo> {
+    const now = Date.now();
+    const cached = this.chatInfos.get(chatId);
+    const info = cached && cached.until > now ? cached.info : await this.loadChatInfo(chatId);
+    if (info !== cached?.info) this.chatInfos.set(chatId, { info, until: now + CHAT_INFO_TTL_MS });
+    // a chat seen writing as a group since is a group at once
+    return { ...info, group: info.group || this.groups.has(chatId) };
+  }
+
+  /** The group's language for a bound group, else the person's. */
+  private async loadChatInfo(chatId: string): Promise<ChatInfo> {
     const { db, translations } = this.options;
     const binding = await db.chatBinding.findUnique({
       where: { platform_chatId: { platform: "zalo", chatId } },
@@ -357,9 +388,16 @@ export class ZaloTransport {
   }
 }
 
+interface ChatInfo {
+  group: boolean;
+  t: Translate;
+}
+
 const ok = (result: unknown): ApiResult => ({ ok: true, result });
 const menuKey = (chatId: string, messageId: string) => `zalo:menu:${chatId}:${messageId}`;
-const chatKey = (chatId: string) => `zalo:chat:${chatId}`;
+const promptKey = (chatId: string) => `zalo:chat:${chatId}:prompt`;
+const disclosedKey = (chatId: string) => `zalo:chat:${chatId}:disclosed`;
+const legacyChatKey = (chatId: string) => `zalo:chat:${chatId}`;
 
 /**
  * The Bot API call's parameters as grammY sent them: JSON, or multipart when files are attached, where a file field
