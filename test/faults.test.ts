@@ -18,6 +18,31 @@ afterEach(async () => {
   h = fake = database = undefined;
 });
 
+/** A bot process on its own fake Telegram and database, as `npm start` runs it; killed after each test. */
+async function processWorld(extraEnv: Record<string, string> = {}) {
+  fake = await FakeTelegram.start({ deliveryTimeoutMs: 60_000 });
+  database = await createTestDatabase();
+  const env = {
+    TELEGRAM_BOT_TOKEN: fake.token,
+    TELEGRAM_API_ROOT: fake.apiRoot,
+    DATABASE_URL: database.url,
+    JOBS_ENABLED: "false",
+    ...extraEnv,
+  };
+  const start = async () => {
+    const run = startProcess(env);
+    runs.push(run);
+    await run.waitForOutput("chibo is running");
+    return run;
+  };
+  return { fake, database, start };
+}
+
+async function killHard(run: Run) {
+  run.kill("SIGKILL");
+  await run.exit;
+}
+
 describe("faults", () => {
   it("Telegram answering 5xx then 429 to the reply: the member still gets exactly one answer", async () => {
     h = await startHarness();
@@ -31,27 +56,15 @@ describe("faults", () => {
   }, 30_000);
 
   it("a process killed with kill -9 in the middle of a conversation: after a restart the form goes on", async () => {
-    fake = await FakeTelegram.start();
-    database = await createTestDatabase();
-    const env = {
-      TELEGRAM_BOT_TOKEN: fake.token,
-      TELEGRAM_API_ROOT: fake.apiRoot,
-      DATABASE_URL: database.url,
-      JOBS_ENABLED: "false",
-    };
-    const first = startProcess(env);
-    runs.push(first);
-    await first.waitForOutput("chibo is running");
+    const { fake, start } = await processWorld();
+    const first = await start();
     const secretary = fake.user({ first_name: "Đạt" });
     const group = fake.createGroup({ title: "Chi bộ khối 9", creator: secretary });
     await fake.sendText(secretary, group, "/setup");
     const question = fake.lastMessage(group)!;
-    first.kill("SIGKILL");
-    await first.exit;
+    await killHard(first);
 
-    const second = startProcess(env);
-    runs.push(second);
-    await second.waitForOutput("chibo is running");
+    await start();
     await fake.pressButton(secretary, group, question.message_id, byData("setup:title"));
     await fake.pressButton(secretary, group, fake.lastMessage(group)!.message_id, byData("setup:type:residential"));
     await fake.pressButton(secretary, group, fake.lastMessage(group)!.message_id, byData("setup:ok"));
@@ -59,18 +72,9 @@ describe("faults", () => {
   }, 60_000);
 
   it("a process killed with kill -9 while it saves a roster import: after a restart the import is saved once, nobody twice", async () => {
-    fake = await FakeTelegram.start({ deliveryTimeoutMs: 60_000 });
-    database = await createTestDatabase();
-    const env = {
-      TELEGRAM_BOT_TOKEN: fake.token,
-      TELEGRAM_API_ROOT: fake.apiRoot,
-      DATABASE_URL: database.url,
-      JOBS_ENABLED: "false",
-      OUTBOX_CLAIM_TIMEOUT_SECONDS: "2", // the dead process's update is taken over quickly
-    };
-    const first = startProcess(env);
-    runs.push(first);
-    await first.waitForOutput("chibo is running");
+    // the dead process's update is taken over quickly
+    const { fake, database, start } = await processWorld({ OUTBOX_CLAIM_TIMEOUT_SECONDS: "2" });
+    const first = await start();
     const secretary = fake.user({ first_name: "Đạt" });
     const group = fake.createGroup({ title: "Chi bộ khối 7+10", creator: secretary });
     await fake.sendText(secretary, group, "/setup");
@@ -87,20 +91,17 @@ describe("faults", () => {
 
     // the moment the bot says "saving", the process dies: the import is in its transaction, or about to be
     const callsBefore = fake.calls.length;
-    const saving = () => fake!.calls.slice(callsBefore).some((call) => call.method === "answerCallbackQuery");
+    const saving = () => fake.calls.slice(callsBefore).some((call) => call.method === "answerCallbackQuery");
     void fake
       .pressButton(secretary, "private", preview.message_id, (b) => b.callback_data?.startsWith("imp:ok:") ?? false)
       .catch(() => undefined);
     await fake.waitFor(saving, 20_000);
-    first.kill("SIGKILL");
-    await first.exit;
+    await killHard(first);
     const opened = await openDatabase(database.url, { migrate: false });
     try {
       expect([0, 135]).toContain(await opened.db.member.count()); // all or nothing, never half a roster
 
-      const second = startProcess(env);
-      runs.push(second);
-      await second.waitForOutput("chibo is running");
+      await start();
       const saved = await fake.waitFor(
         () => fake!.messages(secretary).find((m) => m.text.startsWith("✅ Đã lưu danh sách")),
         30_000,
