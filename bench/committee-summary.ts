@@ -8,7 +8,7 @@
 //   BENCH_DATABASE_URL=file:/tmp/bench.db (or postgresql://…/name)   keep the seeded database between runs: it is
 //     seeded the first time and reused afterwards (the database named in a postgresql:// URL must exist)
 //
-// The data is written with multi-row INSERTs (seconds, not minutes); each measured run is a child process started
+// The data is written with multi-row INSERTs (bench/support/seed.ts); each measured run is a child process started
 // after seeding, so its peak RSS is that of building the summary, not of seeding.
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -21,13 +21,10 @@ import { reportChartLabels, reportChartPng } from "../src/render/report-chart.js
 import { reportMessage } from "../src/render/report-message.js";
 import { reportXlsx, reportXlsxLabels } from "../src/render/report-xlsx.js";
 import { createTestDatabase } from "../test/support/database.js";
+import { MEMBERS_PER_CELL, MONTHS, seedCommittee, TIME_ZONE } from "./support/seed.js";
 
-const MEMBERS = 150;
-const MONTHS = 12;
 const PERIOD = "2026-11";
-const TIME_ZONE = "Asia/Ho_Chi_Minh";
 const NOW = new Date("2026-12-01T01:00:00Z");
-const STATUSES = ["present", "present", "present", "present", "present", "present", "late", "excused", "unexcused", "present"];
 
 async function main(cells: number, runs: number): Promise<void> {
   const kept = process.env.BENCH_DATABASE_URL;
@@ -62,8 +59,8 @@ async function main(cells: number, runs: number): Promise<void> {
       {
         database: database.provider,
         cells,
-        members: cells * MEMBERS,
-        attendanceRows: cells * MEMBERS * MONTHS,
+        members: cells * MEMBERS_PER_CELL,
+        attendanceRows: cells * MEMBERS_PER_CELL * MONTHS,
         seedSeconds: seedSeconds ?? "reused",
         runs,
         bundleSeconds: median(results.map((r) => r.bundleSeconds)),
@@ -88,71 +85,9 @@ async function main(cells: number, runs: number): Promise<void> {
 
 // ─── Seeding ─────────────────────────────────────────────────────────────────────────────────────
 
-const ROWS_PER_INSERT = 2000;
-
-function sqlValue(value: string | number | Date | null): string {
-  if (value === null) return "NULL";
-  if (typeof value === "number") return String(value);
-  // The text Prisma's SQLite adapter writes for a DateTime; PostgreSQL reads it as the same UTC timestamp.
-  if (value instanceof Date) return `'${value.toISOString().replace("Z", "+00:00")}'`;
-  return `'${value.replace(/'/g, "''")}'`;
-}
-
-async function insertRows(db: Db, table: string, columns: string[], rows: (string | number | Date | null)[][]) {
-  const head = `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES `;
-  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-    const values = rows.slice(i, i + ROWS_PER_INSERT).map((row) => `(${row.map(sqlValue).join(", ")})`);
-    await db.$executeRawUnsafe(head + values.join(", "));
-  }
-}
-
 /** The same data as the first version of this bench (which created it row by row through Prisma in ~4 minutes). */
 async function seed(db: Db, provider: string, name: string, cells: number) {
-  const committee = await db.committee.create({ data: { name, timeZone: TIME_ZONE } });
-  const now = new Date();
-  const cellRows = Array.from({ length: cells }, (_, c) => [
-    `${committee.id}c${c}`,
-    `Chi bộ ${c + 1}`,
-    "residential",
-    committee.id,
-    TIME_ZONE,
-  ]);
-  await insertRows(db, "Cell", ["id", "name", "type", "committeeId", "timeZone"], cellRows);
-  for (let c = 0; c < cells; c++) {
-    const cellId = `${committee.id}c${c}`;
-    const members = Array.from({ length: MEMBERS }, (_, m) => [
-      `${cellId}m${m}`,
-      cellId,
-      `Đảng viên ${c}-${m}`,
-      `đảng viên ${c}-${m}`,
-      `dang vien ${c}-${m}`,
-      "official",
-      m % 5 === 0 ? "exempt" : "active",
-      now,
-    ]);
-    await insertRows(
-      db,
-      "Member",
-      ["id", "cellId", "fullName", "nameKey", "searchKey", "status", "membership", "updatedAt"],
-      members,
-    );
-    const meetings: (string | number | Date)[][] = [];
-    const attendances: (string | Date)[][] = [];
-    for (let month = 0; month < MONTHS; month++) {
-      const meetingId = `${cellId}k${month}`;
-      const startsAt = new Date(Date.UTC(2025, 11 + month, 5, 12, 30));
-      const actualEnd = new Date(startsAt.getTime() + 95 * 60_000);
-      const type = month % 3 === 2 ? "combined" : "regular";
-      meetings.push([meetingId, cellId, `B${c}x${month}`, type, startsAt, 90, "closed", "fair", startsAt, actualEnd, now]);
-      for (let m = 0; m < MEMBERS; m++) {
-        const status = STATUSES[(m + c + month) % STATUSES.length]!;
-        attendances.push([`${meetingId}a${m}`, meetingId, `${cellId}m${m}`, status, "rollcall", now]);
-      }
-    }
-    const meetingColumns = ["id", "cellId", "code", "type", "startsAt", "durationMinutes", "status", "rating"];
-    await insertRows(db, "Meeting", [...meetingColumns, "actualStart", "actualEnd", "updatedAt"], meetings);
-    await insertRows(db, "Attendance", ["id", "meetingId", "memberId", "status", "source", "updatedAt"], attendances);
-  }
+  const committee = await seedCommittee(db, { name, cells, rsvps: false });
   // PostgreSQL's autovacuum gathers statistics after such a load; without them its plans are far off (a 5 s summary).
   // SQLite needs none (the app never runs ANALYZE there).
   if (provider === "postgresql") await db.$executeRawUnsafe("ANALYZE");

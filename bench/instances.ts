@@ -9,7 +9,7 @@
 //                               and whether the Rsvp table holds exactly one row per member with the last answer.
 //   wave [chats] [instances]    the reminder wave of bench/reminder-wave.ts (no kill) with JOBS_ENABLED on N instances.
 //   size [cells...]             database size and one instance's RSS and start-up time after seeding cells × 150
-//                               members × 12 months (the seeding of bench/committee-summary.ts).
+//                               members × 12 months (bench/support/seed.ts, as bench/committee-summary.ts).
 //
 // Run: TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres npx tsx bench/instances.ts storm 1,2,4 20
 import { readFileSync } from "node:fs";
@@ -17,12 +17,13 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { openDatabase, type Db } from "../src/db/client.js";
-import { enqueue } from "../src/jobs/outbox.js";
 import { createTestDatabase } from "../test/support/database.js";
-import { FakeTelegram, type FakeChat } from "../test/support/fake-telegram/index.js";
+import { FakeTelegram } from "../test/support/fake-telegram/index.js";
 import { freePort } from "../test/support/harness.js";
 import { publishedCell, type PublishedCell } from "../test/support/published-cell.js";
 import { cpuMs, percentile, rssMb, startInstance, TelegramEdge, type Instance } from "./support/instances.js";
+import { MEMBERS_PER_CELL, MONTHS, seedCommittee } from "./support/seed.js";
+import { enqueueReminderWave } from "./support/wave.js";
 
 process.env.TEST_DATABASE_URL ??= "postgresql://postgres@127.0.0.1:5432/postgres";
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "test", "support", "fixtures");
@@ -200,22 +201,7 @@ async function wave(total: number, count: number) {
   const fake = await FakeTelegram.start();
   const database = await createTestDatabase();
   const { db, close } = await openDatabase(database.url);
-  const owner = fake.user({ first_name: "Bí thư" });
-  const chats: FakeChat[] = [];
-  for (let i = 0; i < total; i++) {
-    const chat = fake.createGroup({ title: `Chi bộ ${i}`, creator: owner, type: "supergroup" });
-    chats.push(chat);
-    await enqueue(
-      db,
-      {
-        dedupeKey: `remind-3d:bench:${i}`,
-        platform: "telegram",
-        chatId: String(chat.id),
-        payload: { kind: "text", text: `Nhắc lịch ${i}` },
-      },
-      new Date(),
-    );
-  }
+  const reminders = await enqueueReminderWave(fake, db, total);
   const env = {
     TELEGRAM_BOT_TOKEN: fake.token,
     TELEGRAM_API_ROOT: fake.apiRoot,
@@ -225,24 +211,18 @@ async function wave(total: number, count: number) {
     WEBHOOK_SECRET: SECRET,
     LOG_LEVEL: "info",
   };
-  const delivered = () => chats.reduce((sum, chat) => sum + fake.messages(chat).length, 0);
   // start every instance before the first can send: the rows are due already, so start them paused by count
   const started = performance.now();
   const instances = await Promise.all(Array.from({ length: count }, async () => startInstance(env, await freePort())));
-  await fake.waitFor(() => delivered() >= total, 30 * 60_000);
+  await fake.waitFor(() => reminders.delivered() >= total, 30 * 60_000);
   const seconds = (performance.now() - started) / 1000;
   const sentBy = await db.outboxMessage.groupBy({ by: ["claimedBy"], _count: { _all: true } }).catch(() => []);
   for (const instance of instances) await instance.stop();
-  const counts = chats.map((chat) => fake.messages(chat).length);
   const report = {
     instances: count,
     chats: total,
     seconds: +seconds.toFixed(1),
-    deliveredPerSecond: +(total / seconds).toFixed(1),
-    fractionOfLimit: +(total / seconds / 30).toFixed(2),
-    duplicates: counts.filter((n) => n > 1).length,
-    losses: counts.filter((n) => n === 0).length,
-    rateLimited429: fake.stats.rateLimited,
+    ...reminders.outcome(seconds),
     sentBy: sentBy.map((row) => `${String(row.claimedBy).split(":")[1]}: ${row._count._all}`),
     note: "wall time includes the instances' start-up (~1-2 s)",
   };
@@ -254,91 +234,9 @@ async function wave(total: number, count: number) {
 
 // ─── Cost per cell ──────────────────────────────────────────────────────────────────────────────
 
-const MEMBERS = 150;
-const MONTHS = 12;
-const TIME_ZONE = "Asia/Ho_Chi_Minh";
-const STATUSES = ["present", "present", "present", "present", "present", "present", "late", "excused", "unexcused", "present"];
-
-function sqlValue(value: string | number | Date | null): string {
-  if (value === null) return "NULL";
-  if (typeof value === "number") return String(value);
-  if (value instanceof Date) return `'${value.toISOString().replace("Z", "+00:00")}'`;
-  return `'${value.replace(/'/g, "''")}'`;
-}
-
-async function insertRows(db: Db, table: string, columns: string[], rows: (string | number | Date | null)[][]) {
-  const head = `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES `;
-  for (let i = 0; i < rows.length; i += 2000) {
-    const values = rows.slice(i, i + 2000).map((row) => `(${row.map(sqlValue).join(", ")})`);
-    await db.$executeRawUnsafe(head + values.join(", "));
-  }
-}
-
-/** The seeding of bench/committee-summary.ts (cells, members, a meeting a month, roll-call attendance), plus answers. */
+/** The seeding of bench/committee-summary.ts, plus answers. */
 async function seed(db: Db, cells: number) {
-  const committee = await db.committee.create({ data: { name: `Đảng bộ thử nghiệm ${cells}`, timeZone: TIME_ZONE } });
-  const now = new Date();
-  await insertRows(
-    db,
-    "Cell",
-    ["id", "name", "type", "committeeId", "timeZone"],
-    Array.from({ length: cells }, (_, c) => [`${committee.id}c${c}`, `Chi bộ ${c + 1}`, "residential", committee.id, TIME_ZONE]),
-  );
-  for (let c = 0; c < cells; c++) {
-    const cellId = `${committee.id}c${c}`;
-    const members = Array.from({ length: MEMBERS }, (_, m) => [
-      `${cellId}m${m}`,
-      cellId,
-      `Đảng viên ${c}-${m}`,
-      `đảng viên ${c}-${m}`,
-      `dang vien ${c}-${m}`,
-      "official",
-      m % 5 === 0 ? "exempt" : "active",
-      now,
-    ]);
-    await insertRows(
-      db,
-      "Member",
-      ["id", "cellId", "fullName", "nameKey", "searchKey", "status", "membership", "updatedAt"],
-      members,
-    );
-    const meetings: (string | number | Date)[][] = [];
-    const attendances: (string | Date)[][] = [];
-    const rsvps: (string | Date)[][] = [];
-    for (let month = 0; month < MONTHS; month++) {
-      const meetingId = `${cellId}k${month}`;
-      const startsAt = new Date(Date.UTC(2025, 11 + month, 5, 12, 30));
-      const actualEnd = new Date(startsAt.getTime() + 95 * 60_000);
-      meetings.push([
-        meetingId,
-        cellId,
-        `B${c}x${month}`,
-        month % 3 === 2 ? "combined" : "regular",
-        startsAt,
-        90,
-        "closed",
-        "fair",
-        startsAt,
-        actualEnd,
-        now,
-      ]);
-      for (let m = 0; m < MEMBERS; m++) {
-        attendances.push([
-          `${meetingId}a${m}`,
-          meetingId,
-          `${cellId}m${m}`,
-          STATUSES[(m + c + month) % STATUSES.length]!,
-          "rollcall",
-          now,
-        ]);
-        rsvps.push([`${meetingId}r${m}`, meetingId, `${cellId}m${m}`, m % 4 === 0 ? "absent" : "attend", startsAt]);
-      }
-    }
-    const meetingColumns = ["id", "cellId", "code", "type", "startsAt", "durationMinutes", "status", "rating"];
-    await insertRows(db, "Meeting", [...meetingColumns, "actualStart", "actualEnd", "updatedAt"], meetings);
-    await insertRows(db, "Attendance", ["id", "meetingId", "memberId", "status", "source", "updatedAt"], attendances);
-    await insertRows(db, "Rsvp", ["id", "meetingId", "memberId", "answer", "answeredAt"], rsvps);
-  }
+  await seedCommittee(db, { name: `Đảng bộ thử nghiệm ${cells}`, cells, rsvps: true });
   await db.$executeRawUnsafe("VACUUM ANALYZE");
 }
 
@@ -384,10 +282,10 @@ async function size(cellCounts: number[]) {
     console.log(
       JSON.stringify({
         cells,
-        members: cells * MEMBERS,
+        members: cells * MEMBERS_PER_CELL,
         meetings: cells * MONTHS,
-        attendanceRows: cells * MEMBERS * MONTHS,
-        rsvpRows: cells * MEMBERS * MONTHS,
+        attendanceRows: cells * MEMBERS_PER_CELL * MONTHS,
+        rsvpRows: cells * MEMBERS_PER_CELL * MONTHS,
         seedSeconds,
         emptyDatabaseMb: +(emptyBytes / 1048576).toFixed(1),
         databaseMb: +(bytes / 1048576).toFixed(1),

@@ -4,31 +4,16 @@
 // Reports: delivered rate as a fraction of the 30/s limit, duplicates, losses, 429s.
 // Run: npx tsx bench/reminder-wave.ts [chats]   (set TEST_DATABASE_URL=postgresql://… for PostgreSQL)
 import { openDatabase } from "../src/db/client.js";
-import { enqueue } from "../src/jobs/outbox.js";
 import { createTestDatabase } from "../test/support/database.js";
-import { FakeTelegram, type FakeChat } from "../test/support/fake-telegram/index.js";
+import { FakeTelegram } from "../test/support/fake-telegram/index.js";
 import { startProcess } from "../test/support/process.js";
+import { enqueueReminderWave } from "./support/wave.js";
 
 const total = Number(process.argv[2] ?? 10_000);
 const fake = await FakeTelegram.start();
 const database = await createTestDatabase();
 const { db, close } = await openDatabase(database.url);
-const owner = fake.user({ first_name: "Bí thư" });
-const chats: FakeChat[] = [];
-for (let i = 0; i < total; i++) {
-  const chat = fake.createGroup({ title: `Chi bộ ${i}`, creator: owner, type: "supergroup" });
-  chats.push(chat);
-  await enqueue(
-    db,
-    {
-      dedupeKey: `remind-3d:bench:${i}`,
-      platform: "telegram",
-      chatId: String(chat.id),
-      payload: { kind: "text", text: `Nhắc lịch ${i}` },
-    },
-    new Date(),
-  );
-}
+const reminders = await enqueueReminderWave(fake, db, total);
 const env = {
   TELEGRAM_BOT_TOKEN: fake.token,
   TELEGRAM_API_ROOT: fake.apiRoot,
@@ -36,31 +21,28 @@ const env = {
   LOG_LEVEL: "warn",
   OUTBOX_CLAIM_TIMEOUT_SECONDS: "10",
 };
-const delivered = () => chats.reduce((sum, chat) => sum + fake.messages(chat).length, 0);
 
 const started = performance.now();
 const first = startProcess(env);
-await fake.waitFor(() => delivered() >= total / 2, 30 * 60_000);
+await fake.waitFor(() => reminders.delivered() >= total / 2, 30 * 60_000);
 first.kill("SIGKILL");
 await first.exit;
-const killedAt = delivered();
+const killedAt = reminders.delivered();
 const second = startProcess(env);
-await fake.waitFor(() => chats.every((chat) => fake.messages(chat).length >= 1), 30 * 60_000);
+await fake.waitFor(reminders.everyChatReached, 30 * 60_000);
 const seconds = (performance.now() - started) / 1000;
 second.kill("SIGTERM");
 await second.exit;
 
-const counts = chats.map((chat) => fake.messages(chat).length);
+// the report keeps its order: killedAfter before rateLimited429
+const { rateLimited429, ...delivery } = reminders.outcome(seconds);
 const report = {
   database: database.provider,
   chats: total,
   seconds: Math.round(seconds),
-  deliveredPerSecond: +(total / seconds).toFixed(1),
-  fractionOfLimit: +(total / seconds / 30).toFixed(2),
-  duplicates: counts.filter((n) => n > 1).length,
-  losses: counts.filter((n) => n === 0).length,
+  ...delivery,
   killedAfter: killedAt,
-  rateLimited429: fake.stats.rateLimited,
+  rateLimited429,
   note: "includes the restart and the claim timeout (10 s) for rows the killed process had claimed",
 };
 console.log(JSON.stringify(report, null, 2));

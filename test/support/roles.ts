@@ -178,62 +178,29 @@ export function watchChat(h: Harness, chat: FakeChat | FakeUser) {
 export async function databaseState(h: Harness) {
   const { db } = h;
   const byId = { orderBy: { id: "asc" as const } };
-  const [
-    committees,
-    inviteCodes,
-    cells,
-    bindings,
-    managers,
-    identities,
-    members,
-    linkRequests,
-    meetings,
-    agendaItems,
-    rsvps,
-    attendance,
-    guests,
-    notes,
-    audit,
-    storage,
-  ] = await Promise.all([
-    db.committee.findMany(byId),
-    db.inviteCode.findMany(byId),
-    db.cell.findMany(byId),
-    db.chatBinding.findMany(byId),
-    db.cellManager.findMany(byId),
+  const queries = {
+    committees: db.committee.findMany(byId),
+    inviteCodes: db.inviteCode.findMany(byId),
+    cells: db.cell.findMany(byId),
+    bindings: db.chatBinding.findMany(byId),
+    managers: db.cellManager.findMany(byId),
     // an account seen for the first time is recorded, linked to nobody: that is no change
-    db.platformIdentity.findMany({
+    identities: db.platformIdentity.findMany({
       ...byId,
       where: { OR: [{ memberId: { not: null } }, { locale: { not: null } }] },
       select: { id: true, memberId: true, locale: true },
     }),
-    db.member.findMany(byId),
-    db.linkRequest.findMany(byId),
-    db.meeting.findMany(byId),
-    db.agendaItem.findMany(byId),
-    db.rsvp.findMany(byId),
-    db.attendance.findMany(byId),
-    db.guest.findMany(byId),
-    db.meetingNote.findMany(byId),
-    db.auditLog.count(),
-    db.storageEntry.findMany({ orderBy: { key: "asc" }, select: { key: true, value: true } }),
-  ]);
-  return {
-    committees,
-    inviteCodes,
-    cells,
-    bindings,
-    managers,
-    identities,
-    members,
-    linkRequests,
-    meetings,
-    agendaItems,
-    rsvps,
-    attendance,
-    guests,
-    notes,
-    audit,
-    storage,
+    members: db.member.findMany(byId),
+    linkRequests: db.linkRequest.findMany(byId),
+    meetings: db.meeting.findMany(byId),
+    agendaItems: db.agendaItem.findMany(byId),
+    rsvps: db.rsvp.findMany(byId),
+    attendance: db.attendance.findMany(byId),
+    guests: db.guest.findMany(byId),
+    notes: db.meetingNote.findMany(byId),
+    audit: db.auditLog.count(),
+    storage: db.storageEntry.findMany({ orderBy: { key: "asc" }, select: { key: true, value: true } }),
   };
+  const rows = await Promise.all(Object.entries(queries).map(async ([table, query]) => [table, await query] as const));
+  return Object.fromEntries(rows) as { [Table in keyof typeof queries]: Awaited<(typeof queries)[Table]> };
 }

@@ -1,6 +1,6 @@
 /** HTTP side of the fake: routes /bot<token>/<method> and /file/bot<token>/<path>, records calls. */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { LocalJsonServer, sendJson } from "../local-server.js";
 import { ApiError, notFound, notSimulated, unauthorized } from "./errors.js";
 import type { Handler } from "./handler.js";
 import { decodeRequest, isUploadedFile, readBody, type DecodedRequest, type Params } from "./http-body.js";
@@ -85,42 +85,24 @@ export class ApiDispatcher {
   }
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  if (res.writableEnded || res.destroyed) return;
-  const data = Buffer.from(JSON.stringify(body));
-  res.writeHead(status, { "content-type": "application/json", "content-length": data.length });
-  res.end(data);
-}
 
 export class HttpFront {
-  private readonly server: Server;
+  private readonly http: LocalJsonServer;
 
   constructor(
     private readonly sim: Simulation,
     private readonly dispatcher: ApiDispatcher,
     private readonly token: string,
   ) {
-    this.server = createServer((req, res) => {
-      this.handle(req, res).catch((err: unknown) => {
-        console.error("fake-telegram: request failed", err);
-        sendJson(res, 500, { ok: false, error_code: 500, description: "Internal Server Error" });
-      });
-    });
-    this.server.keepAliveTimeout = 60_000;
+    this.http = new LocalJsonServer("fake-telegram", (req, res) => this.handle(req, res));
   }
 
   listen(): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.server.once("error", reject);
-      this.server.listen(0, "127.0.0.1", () => resolve((this.server.address() as AddressInfo).port));
-    });
+    return this.http.listen();
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    return this.http.close();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

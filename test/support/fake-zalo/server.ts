@@ -1,6 +1,6 @@
 /** HTTP side of the fake: routes POST /bot<token>/<method>, injects failures, records every call. */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { LocalJsonServer, sendJson } from "../local-server.js";
 import { badRequest, defaultDescription, FakeZaloError, unauthorized, notFound } from "./errors.js";
 import { HANDLERS, type Params, type Sim } from "./methods.js";
 import type { DropOptions, InjectedFailure, RecordedZaloCall } from "./types.js";
@@ -17,12 +17,6 @@ interface Injection {
   skip?: number;
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  if (res.writableEnded || res.destroyed) return;
-  const data = Buffer.from(JSON.stringify(body));
-  res.writeHead(status, { "content-type": "application/json", "content-length": data.length });
-  res.end(data);
-}
 
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
@@ -50,7 +44,7 @@ function parseParams(url: URL, body: string): Params {
 }
 
 export class ZaloHttpFront {
-  private readonly server: Server;
+  private readonly http: LocalJsonServer;
   private readonly injections = new Map<string, Injection[]>();
   readonly calls: RecordedZaloCall[] = [];
 
@@ -58,26 +52,15 @@ export class ZaloHttpFront {
     private readonly sim: Sim,
     private readonly token: string,
   ) {
-    this.server = createServer((req, res) => {
-      this.handle(req, res).catch((err: unknown) => {
-        console.error("fake-zalo: request failed", err);
-        sendJson(res, 500, { ok: false, error_code: 500, description: "Internal Server Error" });
-      });
-    });
+    this.http = new LocalJsonServer("fake-zalo", (req, res) => this.handle(req, res));
   }
 
   listen(): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.server.once("error", reject);
-      this.server.listen(0, "127.0.0.1", () => resolve((this.server.address() as AddressInfo).port));
-    });
+    return this.http.listen();
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    return this.http.close();
   }
 
   failNext(method: string, failure: InjectedFailure): void {
