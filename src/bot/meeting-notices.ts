@@ -4,19 +4,21 @@ import type { Translate } from "../i18n.js";
 import { isServed, postToChat } from "./chat-post.js";
 import type { BotDeps } from "./context.js";
 
+type AnsweredMembers = Awaited<ReturnType<typeof answeredMembers>>;
+
 /**
  * Tells the cell about a change to a meeting: one notice in each of the cell's chats, and a private message to
- * every member who had already answered and can be reached privately.
+ * every member who had answered and can be reached privately. A change that clears the answers passes who had
+ * answered, read before they were cleared.
  */
-export async function announceChange(deps: BotDeps, meeting: Meeting, render: (t: Translate) => string) {
-  const cell = await deps.db.cell.findUniqueOrThrow({ where: { id: meeting.cellId } });
-  for (const binding of await cellBindings(deps.db, cell.id)) {
-    if (!isServed(deps, binding)) continue;
-    await postToChat(deps, binding, render(deps.translations.t(binding.locale, cell.locale)), { parse_mode: "HTML" }).catch(
-      (error: unknown) => deps.logger.warn({ err: error, bindingId: binding.id }, "could not post a meeting change"),
-    );
-  }
-  for (const identity of await answeredMembers(deps.db, meeting.id)) {
+export async function announceChange(
+  deps: BotDeps,
+  meeting: Meeting,
+  render: (t: Translate) => string,
+  answered?: AnsweredMembers,
+) {
+  await announceToCell(deps, meeting, render);
+  for (const identity of answered ?? (await answeredMembers(deps.db, meeting.id))) {
     if (!isServed(deps, identity) || !identity.startedPrivate) continue;
     const chat = { platform: identity.platform, chatId: identity.platformUserId };
     await postToChat(deps, chat, render(deps.translations.t(identity.locale)), { parse_mode: "HTML" }).catch((error: unknown) =>

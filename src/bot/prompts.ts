@@ -2,6 +2,7 @@ import { Composer } from "grammy";
 import type { Db } from "../db/client.js";
 import { keyValueStore } from "../db/key-value.js";
 import type { BotContext, ChiboContext } from "./context.js";
+import { DomainError } from "../domain/errors.js";
 
 // A question the bot asks with force_reply: the answer is a reply to that message, which reaches the bot
 // even in groups with privacy mode. Prompts live in the database, so an answer after a restart still lands.
@@ -62,8 +63,33 @@ export function promptReplies(handlers: Record<string, PromptHandler>): Composer
     const prompt = await store.get<StoredPrompt>(key);
     const handler = prompt ? handlers[prompt.kind] : undefined;
     if (!prompt || !handler || (prompt.identityId !== null && prompt.identityId !== ctx.identity?.id)) return next();
-    await handler(ctx, ctx.message.text, prompt.data); // a refused answer keeps the prompt open for another try
+    try {
+      await handler(ctx, ctx.message.text, prompt.data);
+    } catch (error) {
+      // a question put to one person is asked again; one put to the group stays open on its own message
+      if (!(error instanceof DomainError) || prompt.identityId === null) throw error;
+      await askAgain(ctx, error, prompt);
+      return;
+    }
     if (prompt.identityId !== null) await store.delete(key);
   });
   return feature;
+}
+
+/**
+ * A refused answer keeps the prompt open: the refusal says why and asks again, and an answer to the refusal goes
+ * to the same prompt as an answer to the question did. (Where replies do not say what they answer, as on Zalo,
+ * the refusal is the question a plain reply continues.)
+ */
+async function askAgain(
+  ctx: ChiboContext & { chat: { id: number }; message: { message_id: number } },
+  error: DomainError,
+  prompt: StoredPrompt,
+) {
+  const sent = await ctx.reply(ctx.t(error.key, error.params), {
+    parse_mode: "HTML",
+    reply_parameters: { message_id: ctx.message.message_id, allow_sending_without_reply: true },
+    reply_markup: { force_reply: true, selective: true },
+  });
+  await storePrompt(ctx.deps.db, ctx.chat.id, sent.message_id, prompt);
 }

@@ -118,3 +118,47 @@ export async function storedOption(h: Harness, chat: { id: string }, prefix: str
   }
   throw new Error(`no stored option starts with ${prefix}`);
 }
+
+type ZaloChatOrUser = FakeZaloChat | FakeZaloUser;
+
+/** Sends a text and waits for the bot's next message in that chat. */
+export async function sayOnZalo(h: Harness, chat: ZaloChatOrUser, user: FakeZaloUser, text: string, replyTo?: string) {
+  const zalo = zaloOf(h);
+  const before = zalo.botMessages(chat).length;
+  await zalo.sendText(chat, user, text, replyTo ? { replyTo } : {});
+  return nextZaloMessage(h, chat, before);
+}
+
+/** Answers the newest numbered list with the number of the option that does `data`, and waits for the bot's answer. */
+export async function chooseAndRead(h: Harness, chat: ZaloChatOrUser, user: FakeZaloUser, data: string) {
+  const before = await chooseOnZalo(h, chat, user, data);
+  return nextZaloMessage(h, chat, before);
+}
+
+/** The secretary sets a Zalo group up as a cell (named as the group), answering each question by replying to it. */
+export async function setUpCellFromZalo(h: Harness, group: FakeZaloChat, secretary: FakeZaloUser, name: string) {
+  const askName = await sayOnZalo(h, group, secretary, "@Chibo /setup");
+  await sayOnZalo(h, group, secretary, name, askName.message_id);
+  await chooseAndRead(h, group, secretary, "setup:type:residential");
+  const done = await chooseAndRead(h, group, secretary, "setup:ok");
+  const binding = await h.db.chatBinding.findUniqueOrThrow({
+    where: { platform_chatId: { platform: "zalo", chatId: group.id } },
+    include: { cell: true },
+  });
+  return { askName, done, binding };
+}
+
+/** The secretary walks through /newmeeting in the Zalo private chat (19:30 on 5 Dec), answering by number, and publishes. */
+export async function newMeetingFromZalo(h: Harness, secretary: FakeZaloUser, cellId: string, place = "Nhà văn hóa khối 7") {
+  const inPrivate = zaloOf(h).privateChat(secretary);
+  await sayOnZalo(h, inPrivate, secretary, "/newmeeting");
+  await chooseAndRead(h, inPrivate, secretary, "nm:pick:type:regular");
+  await sayOnZalo(h, inPrivate, secretary, "19h30 ngày 5/12");
+  await sayOnZalo(h, inPrivate, secretary, place);
+  for (const step of ["nm:pick:agenda-ok", "nm:pick:suggest:0", "nm:pick:skip", "nm:pick:minutes:90", "nm:pick:deadline:2h"]) {
+    await chooseAndRead(h, inPrivate, secretary, step);
+  }
+  const preview = await zaloMessage(h, inPrivate, (text) => text.includes(place) && text.includes("1. "));
+  await chooseAndRead(h, inPrivate, secretary, "nm:pick:publish");
+  return { preview, meeting: await h.db.meeting.findFirstOrThrow({ where: { cellId } }) };
+}

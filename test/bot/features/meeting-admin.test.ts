@@ -45,8 +45,8 @@ describe("changing a published meeting", () => {
     expect(await h.db.auditLog.count({ where: { action: "change_time" } })).toBe(1);
   });
 
-  it("clears the answers when the secretary asks everyone again", async () => {
-    const [member] = await linkedMembers(h, group, cellId, 1);
+  it("clears the answers when the secretary asks everyone again, and tells those who had answered privately", async () => {
+    const [member] = await linkedMembers(h, group, cellId, 1, { startedBot: true });
     await h.fake.pressButton(member!, group, announcement.message_id, byData(`rsvp:y:${meeting.code}`));
     await h.fake.sendText(secretary, "private", `/editmeeting ${meeting.code}`);
     await tap(`ma:t:${meeting.code}`);
@@ -59,6 +59,18 @@ describe("changing a published meeting", () => {
     );
     expect(await h.db.rsvp.count()).toBe(0);
     expect(h.fake.messages(group).some((m) => m.text.includes("vui lòng trả lời lại"))).toBe(true);
+    expect(last(h, member!).text).toContain("vui lòng trả lời lại");
+  });
+
+  it("asks again after refusing a time: an answer to the refusal goes on with the same change", async () => {
+    await h.fake.sendText(secretary, "private", `/editmeeting ${meeting.code}`);
+    await tap(`ma:t:${meeting.code}`);
+    await replyToLast("hôm qua 19h");
+    const refusal = last(h, secretary);
+    expect(refusal.text).toContain("đã qua");
+    expect(refusal.reply_markup).toMatchObject({ force_reply: true });
+    await replyToLast("19h ngày 6/12");
+    expect(last(h, secretary).text).toContain("19:00 Chủ nhật, 06/12/2026");
   });
 
   it("changes the place and refuses an unreadable time, keeping the meeting as it was", async () => {

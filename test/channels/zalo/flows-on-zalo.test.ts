@@ -2,10 +2,12 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { FakeZaloChat, FakeZaloUser } from "../../support/fake-zalo/index.js";
 import { startHarness, type Harness } from "../../support/harness.js";
 import {
-  chooseOnZalo,
+  chooseAndRead,
   linkedZaloMembers,
-  nextZaloMessage,
+  newMeetingFromZalo,
   promptStored,
+  sayOnZalo,
+  setUpCellFromZalo,
   storedOption,
   zaloMessage,
   zaloOf,
@@ -27,47 +29,23 @@ beforeEach(async () => {
 });
 afterEach(async () => h.stop());
 
-/** Sends a text and waits for the bot's next message in that chat. */
-async function say(chat: FakeZaloChat | FakeZaloUser, user: FakeZaloUser, text: string, replyTo?: string) {
-  const zalo = zaloOf(h);
-  const before = zalo.botMessages(chat).length;
-  await zalo.sendText(chat, user, text, replyTo ? { replyTo } : {});
-  return nextZaloMessage(h, chat, before);
-}
-async function choose(chat: FakeZaloChat | FakeZaloUser, user: FakeZaloUser, data: string) {
-  const before = await chooseOnZalo(h, chat, user, data);
-  return nextZaloMessage(h, chat, before);
-}
+const say = (chat: FakeZaloChat | FakeZaloUser, user: FakeZaloUser, text: string, replyTo?: string) =>
+  sayOnZalo(h, chat, user, text, replyTo);
+const choose = (chat: FakeZaloChat | FakeZaloUser, user: FakeZaloUser, data: string) => chooseAndRead(h, chat, user, data);
 
 /** The secretary sets the Zalo group up as a cell, answering each question by replying to it. */
 async function setUpFromZalo() {
-  const askName = await say(group, secretary, "@Chibo /setup");
+  const { askName, done, binding } = await setUpCellFromZalo(h, group, secretary, "Chi bộ khối 7+10");
   expect(askName.text).toContain("Chibo là trợ lý tự động"); // the first message in a chat says it is a bot
-  await say(group, secretary, "Chi bộ khối 7+10", askName.message_id);
-  await choose(group, secretary, "setup:type:residential");
-  const done = await choose(group, secretary, "setup:ok");
   expect(done.text).toContain("Chi bộ khối 7+10");
-  return h.db.chatBinding.findUniqueOrThrow({
-    where: { platform_chatId: { platform: "zalo", chatId: group.id } },
-    include: { cell: true },
-  });
+  return binding;
 }
 
 /** The secretary walks through /newmeeting in the Zalo private chat, answering by number, and publishes. */
 async function newMeetingOnZalo(cellId: string) {
-  const inPrivate = zaloOf(h).privateChat(secretary);
-  await say(inPrivate, secretary, "/newmeeting");
-  await choose(inPrivate, secretary, "nm:pick:type:regular");
-  await say(inPrivate, secretary, "19h30 ngày 5/12");
-  await say(inPrivate, secretary, "Nhà văn hóa khối 7");
-  for (const step of ["nm:pick:agenda-ok", "nm:pick:suggest:0", "nm:pick:skip", "nm:pick:minutes:90"]) {
-    await choose(inPrivate, secretary, step);
-  }
-  await choose(inPrivate, secretary, "nm:pick:deadline:2h");
-  const preview = await zaloMessage(h, inPrivate, (text) => text.includes("Nhà văn hóa khối 7") && text.includes("1. "));
+  const { preview, meeting } = await newMeetingFromZalo(h, secretary, cellId);
   expect(preview.text).toContain("19:30");
-  await choose(inPrivate, secretary, "nm:pick:publish");
-  return h.db.meeting.findFirstOrThrow({ where: { cellId } });
+  return meeting;
 }
 
 describe("Chibo on Zalo alone", () => {

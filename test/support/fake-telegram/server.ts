@@ -85,7 +85,6 @@ export class ApiDispatcher {
   }
 }
 
-
 export class HttpFront {
   private readonly http: LocalJsonServer;
 

@@ -17,7 +17,6 @@ interface Injection {
   skip?: number;
 }
 
-
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
