@@ -48,7 +48,8 @@ const ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member", "chat_me
 
 /**
  * Start-up order: database (migrated) → bots → inbox → HTTP (webhooks, files, health) → updates (polling or webhook)
- * → jobs. Stopping goes the other way: nothing new comes in, the work in hand finishes, then the database closes.
+ * → jobs. Stopping: polling stops, the updates in hand and queued messages finish, then the HTTP server (a webhook
+ * arriving meanwhile is stored, or answered 500 and sent again) and the database close.
  */
 export async function startApp(
   config: Config,
@@ -87,10 +88,9 @@ export async function startApp(
   await publishCommandMenus(bot.api, deps.translations).catch((error: unknown) =>
     logger.warn({ err: error }, "could not set command menus"),
   );
-  const webhook = config.mode === "webhook" ? config.webhook : undefined;
   const server = await startHttp(database, deps, { inbox, files, zalo });
   inbox.start();
-  const poller = await startTelegramUpdates(bot.api, inbox, logger, webhook);
+  const poller = await startTelegramUpdates(bot.api, inbox, logger, config.mode === "webhook" ? config.webhook : undefined);
   await zalo?.start();
   const sender = new OutboxSender(deps, { instanceId, now, provider: database.provider });
   const scheduler = config.jobsEnabled ? startScheduler(deps) : undefined;

@@ -100,6 +100,8 @@ describe("faults", () => {
     const opened = await openDatabase(database.url, { migrate: false });
     try {
       expect([0, 135]).toContain(await opened.db.member.count()); // all or nothing, never half a roster
+      // the tap was still in hand when the process died, so the restart has to handle it again
+      expect(await opened.db.inboundUpdate.count({ where: { status: "processing" } })).toBe(1);
 
       await start();
       const saved = await fake.waitFor(

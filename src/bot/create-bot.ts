@@ -51,12 +51,23 @@ const skipExpiredToasts: Transformer = async (prev, method, payload, signal) => 
   return response;
 };
 
-/** Auto-retry, and the groups' shared send budget, on an Api: the bot's own and each context's in conversations. */
-function apiPolicies(deps: BotDeps, platform: Platform) {
-  const gate = budgetGate(deps.budgets, platform);
-  // the last installed runs first: every retry waits its turn again
-  return (api: Api) => api.config.use(gate, skipExpiredToasts, retryPolicy());
+/**
+ * The bot's own Api: the groups' shared send budget, expired toasts skipped, and auto-retry (the last installed
+ * runs first, so every retry waits its turn again).
+ */
+function withPolicies(api: Api, deps: BotDeps, platform: Platform) {
+  api.config.use(budgetGate(deps.budgets, platform), skipExpiredToasts, retryPolicy());
 }
+
+/**
+ * Conversations call a context's own Api, which the bot's transformers do not reach. Only auto-retry and the toast
+ * rule go there: the conversation replays its earlier calls through this Api at every step, and a replayed call
+ * must not book a send in the group's budget again.
+ */
+const policiesInsideConversations: MiddlewareFn<Context> = async (ctx, next) => {
+  ctx.api.config.use(skipExpiredToasts, retryPolicy());
+  await next();
+};
 
 export interface Chibo {
   bot: Bot<BotContext>;
@@ -80,13 +91,7 @@ export function createBot(deps: BotDeps, options: BotOptions): Chibo {
     client: transport ? { fetch: transport } : { apiRoot: deps.config.telegram.apiRoot },
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
   });
-  const withPolicies = apiPolicies(deps, platform);
-  withPolicies(bot.api);
-  // conversations call a context's own Api, which the bot's transformers do not reach
-  const policiesInsideConversations: MiddlewareFn<Context> = async (ctx, next) => {
-    withPolicies(ctx.api);
-    await next();
-  };
+  withPolicies(bot.api, deps, platform);
   const reasons = new GroupReasonAsker(deps, platform);
 
   bot.use(sequentialize(conversationKey));

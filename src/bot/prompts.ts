@@ -66,14 +66,22 @@ export function promptReplies(handlers: Record<string, PromptHandler>): Composer
     try {
       await handler(ctx, ctx.message.text, prompt.data);
     } catch (error) {
-      // a question put to one person is asked again; one put to the group stays open on its own message
-      if (!(error instanceof DomainError) || prompt.identityId === null) throw error;
-      await askAgain(ctx, error, prompt);
+      if (!(error instanceof DomainError) || !worthAskingAgain(error, prompt)) throw error;
+      await askAgain(ctx, error, prompt); // the first question stays open too: people often answer it again
       return;
     }
     if (prompt.identityId !== null) await store.delete(key);
   });
   return feature;
+}
+
+/**
+ * An answer that can be put right (a time that has passed, an empty place) is asked for again. Not when the
+ * question was put to the whole group (it stays open on its own message), nor when no answer could be accepted
+ * (the general refusals under `errors.`: not the secretary, a meeting no longer there…).
+ */
+function worthAskingAgain(error: DomainError, prompt: StoredPrompt): boolean {
+  return prompt.identityId !== null && !error.key.startsWith("errors.");
 }
 
 /**

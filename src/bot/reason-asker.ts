@@ -28,6 +28,7 @@ interface Waiting {
 export class GroupReasonAsker {
   private readonly waiting = new Map<string, Waiting>();
   private readonly throttle: KeyedThrottle;
+  private stopping = false;
 
   constructor(
     private readonly deps: {
@@ -55,7 +56,9 @@ export class GroupReasonAsker {
     this.throttle.request(key);
   }
 
+  /** Asks what is still gathered, at once: at shutdown the spacing between questions gives way. */
   stop(): Promise<void> {
+    this.stopping = true;
     return this.throttle.stop();
   }
 
@@ -68,8 +71,10 @@ export class GroupReasonAsker {
     if (!entry || entry.mentions.size === 0) return;
     // one question every 6 s per meeting and group across all instances, like the tally's edits: together they
     // leave room in the group's budget for reminders and replies
-    const turn = await this.deps.budgets.take({ key: `reasons:${key}`, rate: { count: 1, windowMs: GROUP_EDIT_INTERVAL_MS } });
-    if (!turn.granted) return turn.at - this.deps.budgets.clock();
+    if (!this.stopping) {
+      const turn = await this.deps.budgets.take({ key: `reasons:${key}`, rate: { count: 1, windowMs: GROUP_EDIT_INTERVAL_MS } });
+      if (!turn.granted) return turn.at - this.deps.budgets.clock();
+    }
     const asked = [...entry.mentions];
     const t = this.deps.translations.t(entry.locale);
     const retry = await sendInTurn(this.deps.budgets, chatBudget(this.platform, entry.chatId), async () => {
@@ -86,6 +91,9 @@ export class GroupReasonAsker {
         data: { meetingId: entry.meetingId },
       });
     });
+    if (retry !== undefined && this.stopping) {
+      this.deps.logger.warn({ key, members: asked.length }, "a question for absence reasons could not be sent before shutdown");
+    }
     if (retry !== undefined) return retry;
     for (const [userId] of asked) entry.mentions.delete(userId);
     if (entry.mentions.size === 0) this.waiting.delete(key);

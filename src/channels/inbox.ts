@@ -115,23 +115,23 @@ export class Inbox {
 
   /**
    * Resolves true once the update is handled, here (at once) or by another instance: announced by a signal, or
-   * without signals seen in the database within about a second.
+   * seen in the database after a second.
    */
   private handled(platform: string, updateId: string, timeoutMs: number): Promise<boolean> {
     const key = `${platform}:${updateId}`;
     return new Promise((resolve) => {
       let elsewhere: NodeJS.Timeout | undefined;
-      // another instance announces what it handled; without signals, the database is asked after a second
-      const lookElsewhere = this.options.signals?.shared
-        ? undefined
-        : setTimeout(() => {
-            elsewhere = setInterval(() => {
-              void this.db.inboundUpdate
-                .findUnique({ where: { platform_updateId: { platform, updateId } }, select: { status: true } })
-                .then((row) => row && ["done", "failed"].includes(row.status) && finish(row.status === "done"))
-                .catch(() => undefined);
-            }, 250);
-          }, 1_000);
+      // most updates are handled here within a second; only then is the database asked about the others, often
+      // without signals, and slowly with them (a signal lost while the listening connection was down)
+      const lookEveryMs = this.options.signals?.shared ? 1_000 : 250;
+      const lookElsewhere = setTimeout(() => {
+        elsewhere = setInterval(() => {
+          void this.db.inboundUpdate
+            .findUnique({ where: { platform_updateId: { platform, updateId } }, select: { status: true } })
+            .then((row) => row && ["done", "failed"].includes(row.status) && finish(row.status === "done"))
+            .catch(() => undefined);
+        }, lookEveryMs);
+      }, 1_000);
       const timer = setTimeout(() => finish(false), timeoutMs);
       const finish = (handled: boolean) => {
         clearTimeout(timer);

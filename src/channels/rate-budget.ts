@@ -118,16 +118,18 @@ const CHAT_WRITES = new Set([
 export const REPLY_WAIT_MS = 3_000;
 
 /**
- * Puts the replies a bot sends into groups on the group's shared budget, so that instances answering members at
- * the same moment (and the outbox, tally edits and reason questions) stay within the group's limit together.
- * Private chats are left alone: one member's conversation cannot reach their limit.
+ * Puts the replies a bot sends into Telegram groups on the group's shared budget, so that instances answering
+ * members at the same moment (and the outbox, tally edits and reason questions) stay within the group's limit
+ * together. Private chats are left alone (one member's conversation cannot reach their limit), and so is Zalo,
+ * whose quota is a month's, not a minute's, and whose transport already gathers a group's short replies into one.
+ * The budget is a courtesy: if it cannot be read, the reply goes anyway.
  */
 export function budgetGate(budgets: RateBudgets, platform: Platform): Transformer {
   return async (prev, method, payload, signal) => {
     const chatId = (payload as { chat_id?: string | number }).chat_id;
-    if (CHAT_WRITES.has(method) && chatId !== undefined && isGroupChat(platform, chatId)) {
-      const turn = await budgets.take(chatBudget(platform, chatId), REPLY_WAIT_MS);
-      await budgets.waitFor(turn);
+    if (platform === "telegram" && CHAT_WRITES.has(method) && chatId !== undefined && isGroupChat(platform, chatId)) {
+      const turn = await budgets.take(chatBudget(platform, chatId), REPLY_WAIT_MS).catch(() => undefined);
+      if (turn) await budgets.waitFor(turn);
     }
     return prev(method, payload, signal);
   };

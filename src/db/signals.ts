@@ -71,19 +71,20 @@ class PostgresSignals extends LocalSignals {
   }
 
   async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.url });
+    // keepAlive: a connection that died silently (a NAT or a failover) is noticed, and listening starts again
+    const client = new pg.Client({ connectionString: this.url, keepAlive: true, connectionTimeoutMillis: 10_000 });
     this.client = client;
     client.on("notification", (message) => {
       const channel = message.channel as SignalChannel;
       if (CHANNELS.includes(channel)) this.emit(channel, message.payload ?? "");
     });
-    client.on("error", () => this.lost(client));
+    client.on("error", (error) => this.lost(client, error));
     client.on("end", () => this.lost(client));
     try {
       await client.connect();
       for (const channel of CHANNELS) await client.query(`LISTEN ${channel}`);
     } catch (error) {
-      this.lost(client);
+      this.lost(client, error);
       throw error;
     }
     if (this.failures > 0) {
@@ -106,13 +107,13 @@ class PostgresSignals extends LocalSignals {
   }
 
   /** The listening connection broke (database restarted, network cut): try again with backoff, polling meanwhile. */
-  private lost(client: pg.Client) {
+  private lost(client: pg.Client, error?: unknown) {
     if (this.closed || this.client !== client) return;
     this.client = undefined;
     client.removeAllListeners();
     client.on("error", () => undefined);
     void client.end().catch(() => undefined);
-    if (this.failures === 0) this.logger.warn("database signals: connection lost, polling until it is back");
+    if (this.failures === 0) this.logger.warn({ err: error }, "database signals: connection lost, polling until it is back");
     const wait = Math.min(MAX_RECONNECT_MS, 250 * 2 ** this.failures++);
     setTimeout(() => {
       if (!this.closed) this.connect().catch(() => undefined);

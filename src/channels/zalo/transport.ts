@@ -44,6 +44,7 @@ interface LegacyChatState {
 
 /** How long what a chat is (group or not, its language) is remembered before the database is asked again. */
 const CHAT_INFO_TTL_MS = 30_000;
+const MAX_REMEMBERED_CHATS = 10_000;
 
 type Payload = Record<string, unknown>;
 type ApiResult = { ok: true; result: unknown } | { ok: false; error_code: number; description: string; parameters?: object };
@@ -365,7 +366,10 @@ export class ZaloTransport {
     const now = Date.now();
     const cached = this.chatInfos.get(chatId);
     const info = cached && cached.until > now ? cached.info : await this.loadChatInfo(chatId);
-    if (info !== cached?.info) this.chatInfos.set(chatId, { info, until: now + CHAT_INFO_TTL_MS });
+    if (info !== cached?.info) {
+      if (this.chatInfos.size >= MAX_REMEMBERED_CHATS) this.chatInfos.clear(); // a cache, not a record of every chat
+      this.chatInfos.set(chatId, { info, until: now + CHAT_INFO_TTL_MS });
+    }
     // a chat seen writing as a group since is a group at once
     return { ...info, group: info.group || this.groups.has(chatId) };
   }
