@@ -2,7 +2,7 @@ import { autoRetry } from "@grammyjs/auto-retry";
 import { conversations } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
 import { Bot, Composer, type Api, type Context, type MiddlewareFn, type Transformer } from "grammy";
-import { budgetGate } from "../channels/rate-budget.js";
+import { budgetedFetch } from "../channels/rate-budget.js";
 import type { UserFromGetMe } from "grammy/types";
 import { keyValueStore, storageAdapter } from "../db/key-value.js";
 import type { BotContext, BotDeps, ChiboContext } from "./context.js";
@@ -51,21 +51,14 @@ const skipExpiredToasts: Transformer = async (prev, method, payload, signal) => 
   return response;
 };
 
-/**
- * The bot's own Api: the groups' shared send budget, expired toasts skipped, and auto-retry (the last installed
- * runs first, so every retry waits its turn again).
- */
-function withPolicies(api: Api, deps: BotDeps, platform: Platform) {
-  api.config.use(budgetGate(deps.budgets, platform), skipExpiredToasts, retryPolicy());
+/** Expired toasts skipped, and auto-retry: on the bot's own Api, and on each context's in conversations. */
+function withPolicies(api: Api) {
+  api.config.use(skipExpiredToasts, retryPolicy());
 }
 
-/**
- * Conversations call a context's own Api, which the bot's transformers do not reach. Only auto-retry and the toast
- * rule go there: the conversation replays its earlier calls through this Api at every step, and a replayed call
- * must not book a send in the group's budget again.
- */
+/** Conversations call a context's own Api, which the bot's transformers do not reach. */
 const policiesInsideConversations: MiddlewareFn<Context> = async (ctx, next) => {
-  ctx.api.config.use(skipExpiredToasts, retryPolicy());
+  withPolicies(ctx.api);
   await next();
 };
 
@@ -88,10 +81,11 @@ export interface BotOptions {
 export function createBot(deps: BotDeps, options: BotOptions): Chibo {
   const { platform, transport, tally } = options;
   const bot = new Bot<BotContext>(transport ? (deps.config.zalo?.token ?? "zalo") : deps.config.telegram.token, {
-    client: transport ? { fetch: transport } : { apiRoot: deps.config.telegram.apiRoot },
+    // the groups' shared send budget sits in Telegram's fetch, below conversations' replays (see budgetedFetch)
+    client: transport ? { fetch: transport } : { apiRoot: deps.config.telegram.apiRoot, fetch: budgetedFetch(deps.budgets) },
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
   });
-  withPolicies(bot.api, deps, platform);
+  withPolicies(bot.api);
   const reasons = new GroupReasonAsker(deps, platform);
 
   bot.use(sequentialize(conversationKey));

@@ -1,4 +1,4 @@
-import { GrammyError, HttpError, type Transformer } from "grammy";
+import { GrammyError, HttpError } from "grammy";
 import type { Db } from "../db/client.js";
 import type { Platform } from "../domain/cells.js";
 import { CAPABILITIES, type Rate } from "./capabilities.js";
@@ -118,21 +118,37 @@ const CHAT_WRITES = new Set([
 export const REPLY_WAIT_MS = 3_000;
 
 /**
- * Puts the replies a bot sends into Telegram groups on the group's shared budget, so that instances answering
- * members at the same moment (and the outbox, tally edits and reason questions) stay within the group's limit
- * together. Private chats are left alone (one member's conversation cannot reach their limit), and so is Zalo,
- * whose quota is a month's, not a minute's, and whose transport already gathers a group's short replies into one.
- * The budget is a courtesy: if it cannot be read, the reply goes anyway.
+ * The `fetch` of the Telegram bot's client: puts every message it sends into a group (a reply, a question in a
+ * conversation) on the group's shared budget, so that instances answering members at the same moment, the outbox,
+ * tally edits and reason questions stay within the group's limit together. It sits below grammY, where only real
+ * requests pass: a conversation replaying its earlier calls books nothing. Private chats are left alone (one
+ * member's conversation cannot reach their limit), and so is Zalo, whose quota is a month's and whose transport
+ * gathers a group's short replies into one. Uploads (multipart) pass unbooked. The budget is a courtesy: if it
+ * cannot be read, the request goes anyway.
  */
-export function budgetGate(budgets: RateBudgets, platform: Platform): Transformer {
-  return async (prev, method, payload, signal) => {
-    const chatId = (payload as { chat_id?: string | number }).chat_id;
-    if (platform === "telegram" && CHAT_WRITES.has(method) && chatId !== undefined && isGroupChat(platform, chatId)) {
-      const turn = await budgets.take(chatBudget(platform, chatId), REPLY_WAIT_MS).catch(() => undefined);
+export function budgetedFetch(budgets: RateBudgets, inner: typeof fetch = fetch): typeof fetch {
+  return (async (input: string | URL | Request, init?: RequestInit) => {
+    const chatId = groupChatOf(input, init);
+    if (chatId !== undefined) {
+      const turn = await budgets.take(chatBudget("telegram", chatId), REPLY_WAIT_MS).catch(() => undefined);
       if (turn) await budgets.waitFor(turn);
     }
-    return prev(method, payload, signal);
-  };
+    return inner(input, init);
+  }) as typeof fetch;
+}
+
+/** The group a Bot API request writes into, if it writes into one (JSON bodies only). */
+function groupChatOf(input: string | URL | Request, init: RequestInit | undefined): string | number | undefined {
+  const method = String(input instanceof Request ? input.url : input)
+    .split("/")
+    .pop();
+  if (!method || !CHAT_WRITES.has(method) || typeof init?.body !== "string") return undefined;
+  try {
+    const chatId = (JSON.parse(init.body) as { chat_id?: string | number }).chat_id;
+    return chatId !== undefined && isGroupChat("telegram", chatId) ? chatId : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** How long a background message waits after a network or server error before it is tried again. */
