@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openDatabase, type Database, type Db } from "../../src/db/client.js";
+import { describe, expect, it } from "vitest";
+import type { Db } from "../../src/db/client.js";
 import type { Actor } from "../../src/domain/audit.js";
 import { createCell } from "../../src/domain/cells.js";
 import type { DomainError } from "../../src/domain/errors.js";
@@ -9,7 +9,7 @@ import { answerByProxy, answerForSelf, publishMeeting } from "../../src/domain/m
 import { ERASED, eraseMember, exportJson, exportMemberData, planErasure, scrubAuditValue } from "../../src/domain/member-data.js";
 import { addMember, applyRosterImport, updateMember } from "../../src/domain/members.js";
 import { parseRosterLines } from "../../src/domain/roster-import.js";
-import { createTestDatabase, type TestDatabase } from "../support/database.js";
+import { freshDatabaseEach } from "../support/fresh-database.js";
 
 // One member's data on the real database (SQLite, or PostgreSQL with TEST_DATABASE_URL), built through the same
 // domain functions the bot calls: exported whole, then erased without a trace of the person but with the figures.
@@ -21,18 +21,8 @@ const ABSENCE = "sốt xuất huyết, có giấy bệnh viện";
 const OTHER_REASON = "chăm mẹ ốm ở quê";
 const NOTE = "Đề nghị chi bộ vận động bà con làm sạch kênh";
 
-let database: TestDatabase;
-let handle: Database;
 let db: Db;
-beforeEach(async () => {
-  database = await createTestDatabase();
-  handle = await openDatabase(database.url);
-  db = handle.db;
-});
-afterEach(async () => {
-  await handle.close();
-  await database.drop();
-});
+freshDatabaseEach((opened) => (db = opened.db));
 
 /** A cell whose member Bình linked his account, answered, was marked, spoke, and acted once as a deputy would. */
 async function world() {

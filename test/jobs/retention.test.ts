@@ -1,9 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config.js";
-import { openDatabase, type Database, type Db } from "../../src/db/client.js";
+import type { Db } from "../../src/db/client.js";
 import { applyRetention, monthsBefore } from "../../src/jobs/retention.js";
 import { JOBS } from "../../src/jobs/scheduler.js";
-import { createTestDatabase, type TestDatabase } from "../support/database.js";
+import { freshDatabaseEach } from "../support/fresh-database.js";
 import { startHarness, type Harness } from "../support/harness.js";
 
 // Old data goes: meetings that ended more than RETENTION_MONTHS ago with everything hanging on them, and after 30
@@ -91,18 +91,8 @@ function inboundRow(db: Db, status: string, createdAt: Date) {
 }
 
 describe("applyRetention", () => {
-  let database: TestDatabase;
-  let handle: Database;
   let db: Db;
-  beforeEach(async () => {
-    database = await createTestDatabase();
-    handle = await openDatabase(database.url);
-    db = handle.db;
-  });
-  afterEach(async () => {
-    await handle.close();
-    await database.drop();
-  });
+  freshDatabaseEach((opened) => (db = opened.db));
 
   it("deletes meetings that ended more than the retention ago, with their answers, attendance, agenda, guests, notes and posts", async () => {
     const ids = await cellIn(db);
