@@ -9,6 +9,7 @@ import { openDatabase, redactUrl, type Database } from "./db/client.js";
 import { createTranslations } from "./i18n.js";
 import type { Logger } from "./logger.js";
 import { startHttpServer } from "./server/http.js";
+import type { Gauge } from "./server/metrics.js";
 import { hostname } from "node:os";
 import { runJobs, startScheduler } from "./jobs/scheduler.js";
 import { OutboxSender, type DrainResult } from "./jobs/sender.js";
@@ -162,7 +163,7 @@ async function startHttp(
     webhook: webhook && { path: webhook.path, secret: webhook.secret, accept: acceptTelegram },
     zaloWebhook: zalo?.webhook,
     files,
-    gauges: () => depthGauges(database.db),
+    gauges: () => inboxAndOutboxGauges(database.db, inbox),
     isReady: async () =>
       database.db.$queryRawUnsafe("SELECT 1").then(
         () => true,
@@ -246,9 +247,9 @@ async function startZalo(
   };
 }
 
-/** Outbox and inbox depth by status, for /metrics. */
-async function depthGauges(db: BotDeps["db"]) {
-  const [outbox, inbox] = await Promise.all([
+/** Outbox and inbox depth by status, and this instance's idle inbox workers, for /metrics. */
+async function inboxAndOutboxGauges(db: BotDeps["db"], inbox: Inbox): Promise<Gauge[]> {
+  const [outbox, inboxRows] = await Promise.all([
     db.outboxMessage.groupBy({ by: ["status"], _count: { _all: true } }),
     db.inboundUpdate.groupBy({ by: ["status"], _count: { _all: true } }),
   ]);
@@ -256,12 +257,17 @@ async function depthGauges(db: BotDeps["db"]) {
     {
       name: "chibo_outbox_messages",
       help: "Outbox messages by status.",
-      values: outbox.map((row): [Record<string, string>, number] => [{ status: row.status }, row._count._all]),
+      values: outbox.map((row) => [{ status: row.status }, row._count._all]),
     },
     {
       name: "chibo_inbox_updates",
       help: "Stored updates by status (pending and processing are the backlog).",
-      values: inbox.map((row): [Record<string, string>, number] => [{ status: row.status }, row._count._all]),
+      values: inboxRows.map((row) => [{ status: row.status }, row._count._all]),
+    },
+    {
+      name: "chibo_inbox_idle_workers",
+      help: "This instance's inbox workers waiting for work (0 for long: the instance is saturated).",
+      values: [[{}, inbox.idleWorkers]],
     },
   ];
 }

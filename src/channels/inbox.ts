@@ -51,7 +51,9 @@ export class Inbox {
   private readonly handlers = new Map<string, UpdateHandler>();
   private readonly waiters = new Map<string, (handled: boolean) => void>();
   private readonly workers: Promise<void>[] = [];
-  private wake: (() => void) | undefined;
+  /** Workers waiting for work; a wake-up given while none waits is kept for the next one about to wait. */
+  private readonly idle: (() => void)[] = [];
+  private wakeUpPending = false;
   private running = false;
   private lastCleanup = 0;
   private readonly unsubscribe: (() => void)[] = [];
@@ -64,12 +66,17 @@ export class Inbox {
     const { signals } = options;
     if (!signals) return;
     this.unsubscribe.push(
-      signals.subscribe("chibo_inbox", () => this.wake?.()),
+      signals.subscribe("chibo_inbox", () => this.wakeOne()),
       signals.subscribe("chibo_inbox_done", (payload) => {
         const [outcome, key] = [payload.slice(0, 1), payload.slice(2)];
         this.waiters.get(key)?.(outcome === "1");
       }),
     );
+  }
+
+  /** Workers of this instance waiting for work: 0 for long means this instance is saturated. */
+  get idleWorkers(): number {
+    return this.idle.length;
   }
 
   on(platform: string, handler: UpdateHandler): void {
@@ -92,8 +99,9 @@ export class Inbox {
       if ((error as { code?: string }).code === "P2002") return false;
       throw error;
     }
-    this.wake?.();
-    if (this.options.signals?.shared) await this.announce("chibo_inbox", "");
+    // the update is handled where it arrived when a worker here is free; other instances are woken only when none
+    // is (waking every worker everywhere for each update costs a claim query each, nearly all of them empty)
+    if (!this.wakeOne() && this.options.signals?.shared) await this.announce("chibo_inbox", "");
     return true;
   }
 
@@ -153,7 +161,7 @@ export class Inbox {
   /** Stops claiming and waits for the updates in hand. */
   async stop(): Promise<void> {
     this.running = false;
-    this.wake?.();
+    for (const wake of this.idle.splice(0)) wake();
     await Promise.all(this.workers);
     this.workers.length = 0;
     for (const unsubscribe of this.unsubscribe.splice(0)) unsubscribe();
@@ -173,20 +181,34 @@ export class Inbox {
         return false;
       });
       if (didWork || !this.running) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(
-          resolve,
-          this.options.pollMs ?? (this.options.signals ? POLL_MS_WITH_SIGNALS : POLL_MS_WITHOUT_SIGNALS),
-        );
-        const previous = this.wake;
-        this.wake = () => {
-          clearTimeout(timer);
-          previous?.();
-          resolve();
-        };
-      });
-      this.wake = undefined;
+      await this.idleFor(this.options.pollMs ?? (this.options.signals ? POLL_MS_WITH_SIGNALS : POLL_MS_WITHOUT_SIGNALS));
     }
+  }
+
+  /** Waits until woken or `ms` passed, unless a wake-up came while every worker was busy. */
+  private async idleFor(ms: number): Promise<void> {
+    if (this.wakeUpPending) {
+      this.wakeUpPending = false;
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        const index = this.idle.indexOf(done);
+        if (index >= 0) this.idle.splice(index, 1);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.idle.push(done);
+    });
+  }
+
+  /** Wakes one waiting worker; false when none waits (the wake-up is then kept for the next worker to go idle). */
+  private wakeOne(): boolean {
+    const worker = this.idle.shift();
+    if (worker) worker();
+    else if (this.running) this.wakeUpPending = true;
+    return worker !== undefined;
   }
 
   private async handleNext(): Promise<boolean> {
@@ -195,6 +217,8 @@ export class Inbox {
       await this.cleanup();
       return false;
     }
+    // there may be more: a waiting worker looks too, and so on until one finds nothing
+    this.idle.shift()?.();
     const handler = this.handlers.get(row.platform);
     try {
       if (!handler) throw new Error(`no handler for ${row.platform} updates`);

@@ -1,6 +1,11 @@
 // Prometheus text exposition of the process's counters, without a client library: a few counters and histograms.
 
-type Labels = Record<string, string>;
+export type Labels = Record<string, string>;
+export interface Gauge {
+  name: string;
+  help: string;
+  values: [Labels, number][];
+}
 
 const key = (labels: Labels) =>
   Object.entries(labels)
@@ -76,7 +81,7 @@ export const metrics = {
   rateLimited: new Counter("chibo_rate_limited_total", "429 answers from a platform, by platform."),
 };
 
-export function renderMetrics(gauges: { name: string; help: string; values: [Labels, number][] }[]): string {
+export function renderMetrics(gauges: Gauge[]): string {
   const lines = Object.values(metrics).flatMap((metric) => metric.render());
   for (const gauge of gauges) {
     lines.push(`# HELP ${gauge.name} ${gauge.help}`, `# TYPE ${gauge.name} gauge`);

@@ -26,6 +26,7 @@ describe("the HTTP side in webhook mode", () => {
     expect(text).toMatch(/chibo_updates_handled_total\{kind="command",platform="telegram"\} [1-9]/);
     expect(text).toMatch(/chibo_update_handler_seconds_count\{platform="telegram"\} [1-9]/);
     expect(text).toMatch(/chibo_inbox_updates\{status="done"\} [1-9]/);
+    expect(text).toMatch(/^chibo_inbox_idle_workers [0-4]$/m);
   });
 
   it("refuses an oversized or malformed update without doing any work", async () => {
