@@ -1,21 +1,19 @@
 import type { Meeting } from "../db/generated/sqlite/client.js";
-import { answeredMembers, cellBindings } from "../domain/meeting-service.js";
+import { answeredMembers, cellBindings, type AnsweredMember } from "../domain/meeting-service.js";
 import type { Translate } from "../i18n.js";
 import { isServed, postToChat } from "./chat-post.js";
 import type { BotDeps } from "./context.js";
 
-type AnsweredMembers = Awaited<ReturnType<typeof answeredMembers>>;
-
 /**
  * Tells the cell about a change to a meeting: one notice in each of the cell's chats, and a private message to
  * every member who had answered and can be reached privately. A change that clears the answers passes who had
- * answered, read before they were cleared.
+ * answered, read in the same transaction that cleared them.
  */
 export async function announceChange(
   deps: BotDeps,
   meeting: Meeting,
   render: (t: Translate) => string,
-  answered?: AnsweredMembers,
+  answered?: AnsweredMember[],
 ) {
   await announceToCell(deps, meeting, render);
   for (const identity of answered ?? (await answeredMembers(deps.db, meeting.id))) {

@@ -271,8 +271,10 @@ function assertEditable(meeting: Meeting) {
   if (meeting.status !== "published") throw new DomainError("rsvp.closed");
 }
 
-/** Members whose answer is recorded: they are told when the meeting changes. */
-export async function answeredMembers(db: Db, meetingId: string) {
+export type AnsweredMember = PlatformIdentity;
+
+/** Members whose answer is recorded (their accounts): they are told when the meeting changes. */
+export async function answeredMembers(db: Db | Tx, meetingId: string): Promise<AnsweredMember[]> {
   const answers = await db.rsvp.findMany({
     where: { meetingId, memberId: { not: null } },
     include: { member: { include: { identities: true } } },
@@ -286,9 +288,11 @@ export async function changeMeetingTime(
   meeting: Meeting,
   startsAt: Date,
   options: { resetAnswers: boolean },
-): Promise<{ reset: number }> {
+): Promise<{ reset: number; answered: AnsweredMember[] }> {
   assertEditable(meeting);
   return db.$transaction(async (tx) => {
+    // read with the change, so that whoever had answered is told even when the answers are cleared
+    const answered = await answeredMembers(tx, meeting.id);
     await tx.meeting.update({ where: { id: meeting.id }, data: { startsAt, rsvpDeadline: null } });
     const reset = options.resetAnswers ? (await tx.rsvp.deleteMany({ where: { meetingId: meeting.id } })).count : 0;
     await recordAudit(tx, actor, {
@@ -299,7 +303,7 @@ export async function changeMeetingTime(
       before: { startsAt: meeting.startsAt, rsvpDeadline: meeting.rsvpDeadline },
       after: { startsAt, resetAnswers: options.resetAnswers, reset },
     });
-    return { reset };
+    return { reset, answered };
   });
 }
 

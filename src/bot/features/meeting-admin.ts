@@ -6,7 +6,6 @@ import {
   attachToAgendaItem,
   cancelMeeting,
   changeMeetingPlace,
-  answeredMembers,
   changeMeetingTime,
   decideProposal,
   findMeeting,
@@ -218,9 +217,7 @@ async function applyTimeChange(
   resetAnswers: boolean,
 ) {
   const startsAt = new Date(epochMinutes * 60_000);
-  // read before the answers may be cleared: those who had answered are told, above all when they must answer again
-  const answered = await answeredMembers(ctx.deps.db, meeting.id);
-  const { reset } = await changeMeetingTime(ctx.deps.db, ctx.actor, meeting, startsAt, { resetAnswers });
+  const { reset, answered } = await changeMeetingTime(ctx.deps.db, ctx.actor, meeting, startsAt, { resetAnswers });
   await ctx.editMessageReplyMarkup().catch(() => undefined);
   await ctx.reply(ctx.t("edit_meeting.time_changed", { code: meeting.code, reset }), { parse_mode: "HTML" });
   await announceChange(
