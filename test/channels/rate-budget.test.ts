@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TELEGRAM } from "../../src/channels/capabilities.js";
-import { botBudget, chatBudget, nextSendAt, RateBudgets } from "../../src/channels/rate-budget.js";
+import { GrammyError, HttpError } from "grammy";
+import { botBudget, budgetedFetch, chatBudget, nextSendAt, RateBudgets, sendInTurn } from "../../src/channels/rate-budget.js";
 import { openDatabase, type Database } from "../../src/db/client.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
 
@@ -105,5 +106,53 @@ describe("shared send budgets", () => {
     at(T0);
     expect(await budgets.prune()).toBeGreaterThanOrEqual(1);
     expect(await opened.db.rateBudget.findUnique({ where: { key: group.key } })).toBeNull();
+  });
+
+  it("sends a background message in the group's turn, and says when to try again otherwise", async () => {
+    const group = freshGroup();
+    at(T0);
+    let sent = 0;
+    const send = async () => void sent++;
+    expect(await sendInTurn(budgets, group, send)).toBeUndefined();
+    for (let i = 1; i < 19; i++) await budgets.take(group);
+    expect(await sendInTurn(budgets, group, send)).toBe(60_000); // the group's minute is full: nothing is sent
+    expect(sent).toBe(1);
+  });
+
+  it("waits as Telegram asks after a 429, a little after a network or server error, and gives up on a refusal", async () => {
+    const apiError =
+      (error_code: number, parameters = {}) =>
+      async () => {
+        throw new GrammyError("call failed", { ok: false, error_code, description: "x", parameters }, "editMessageText", {});
+      };
+    at(T0);
+    expect(await sendInTurn(budgets, freshGroup(), apiError(429, { retry_after: 7 }))).toBe(7_000);
+    expect(await sendInTurn(budgets, freshGroup(), apiError(502))).toBe(5_000);
+    const offline = async () => {
+      throw new HttpError("network", new Error("ECONNRESET"));
+    };
+    expect(await sendInTurn(budgets, freshGroup(), offline)).toBe(5_000);
+    await expect(sendInTurn(budgets, freshGroup(), apiError(400))).rejects.toThrow("call failed");
+  });
+
+  it("books what the bot writes into a group, and nothing for private chats, reads or uploads", async () => {
+    const groupId = -4_000_000 - ++keys;
+    const calls: string[] = [];
+    const send = budgetedFetch(budgets, (async (input: string | URL | Request) => {
+      calls.push(String(input));
+      return new Response("{}");
+    }) as typeof fetch);
+    const post = (method: string, body: unknown) =>
+      send(`http://127.0.0.1/bot1:x/${method}`, { method: "POST", body: typeof body === "string" ? body : JSON.stringify(body) });
+    at(T0);
+    await post("sendMessage", { chat_id: groupId, text: "hello" });
+    await post("editMessageText", { chat_id: groupId, message_id: 1, text: "tally" });
+    await post("sendMessage", { chat_id: 77, text: "private" });
+    await post("getChat", { chat_id: groupId });
+    await post("sendMessage", "not json");
+    expect(calls).toHaveLength(5); // every request went through
+    const row = await opened.db.rateBudget.findUnique({ where: { key: chatBudget("telegram", groupId).key } });
+    expect(row?.sends.split(",")).toHaveLength(2);
+    expect(await opened.db.rateBudget.findUnique({ where: { key: chatBudget("telegram", 77).key } })).toBeNull();
   });
 });
