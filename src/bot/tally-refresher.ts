@@ -16,6 +16,7 @@ import type { Platform } from "../domain/cells.js";
  * budget in the database, so the limit holds however many instances answer.
  */
 export const GROUP_EDIT_INTERVAL_MS = 6000;
+const NEAR_TURN_MS = 1_000;
 
 /**
  * Keeps every announcement's live tally current without flooding a group: edits of one meeting are at least
@@ -77,8 +78,10 @@ export class TallyRefresher {
       const hash = textHash(text);
       if (hash === post.renderedHash) continue;
       if (!meetingBudgetTaken) {
-        const meetingTurn = await budgets.take(this.meetingBudget(meetingId));
+        // a turn a moment away (the last edit was booked after its reads) is waited for, not read all over again
+        const meetingTurn = await budgets.take(this.meetingBudget(meetingId), NEAR_TURN_MS);
         if (!meetingTurn.granted) return meetingTurn.at - budgets.clock();
+        await budgets.waitFor(meetingTurn);
         meetingBudgetTaken = true;
       }
       const retry = await sendInTurn(budgets, chatBudget(platform as Platform, post.binding.chatId), () =>
