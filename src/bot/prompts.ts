@@ -78,10 +78,10 @@ export function promptReplies(handlers: Record<string, PromptHandler>): Composer
 /**
  * An answer that can be put right (a time that has passed, an empty place) is asked for again. Not when the
  * question was put to the whole group (it stays open on its own message), nor when no answer could be accepted
- * (the general refusals under `errors.`: not the secretary, a meeting no longer there…).
+ * (a lasting refusal: not the secretary, a meeting cancelled or no longer there…).
  */
 function worthAskingAgain(error: DomainError, prompt: StoredPrompt): boolean {
-  return prompt.identityId !== null && !error.key.startsWith("errors.");
+  return prompt.identityId !== null && !error.lasting;
 }
 
 /**

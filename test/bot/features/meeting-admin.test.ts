@@ -73,6 +73,20 @@ describe("changing a published meeting", () => {
     expect(last(h, secretary).text).toContain("19:00 Chủ nhật, 06/12/2026");
   });
 
+  it("does not ask again when no answer could be accepted: the meeting was cancelled meanwhile", async () => {
+    await h.fake.sendText(secretary, "private", `/editmeeting ${meeting.code}`);
+    await tap(`ma:p:${meeting.code}`);
+    const placeQuestion = last(h, secretary);
+    await h.fake.sendText(secretary, "private", `/editmeeting ${meeting.code}`);
+    await tap(`ma:c:${meeting.code}`);
+    await replyToLast("Trùng lịch tiếp xúc cử tri");
+    await h.fake.sendText(secretary, "private", "Hội trường UBND phường", { replyTo: placeQuestion.message_id });
+    const refusal = last(h, secretary);
+    expect(refusal.text).toBe("Buổi họp này đã bị hủy.");
+    expect(refusal.reply_markup).toBeUndefined();
+    expect((await h.db.meeting.findUniqueOrThrow({ where: { id: meeting.id } })).place).not.toBe("Hội trường UBND phường");
+  });
+
   it("changes the place and refuses an unreadable time, keeping the meeting as it was", async () => {
     await h.fake.sendText(secretary, "private", `/editmeeting ${meeting.code}`);
     await tap(`ma:t:${meeting.code}`);
