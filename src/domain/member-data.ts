@@ -269,7 +269,6 @@ function chatStateWhere(member: MemberWithAccounts) {
       { key: { startsWith: `conversation:${identity.platformUserId}:` } },
       { key: { startsWith: "conversation:", endsWith: `:${identity.platformUserId}` } },
       { key: { startsWith: `prompt:${identity.platformUserId}:` } },
-      { key: `zalo:chat:${identity.platformUserId}` },
       { key: { startsWith: `zalo:chat:${identity.platformUserId}:` } },
       { key: { startsWith: `zalo:menu:${identity.platformUserId}:` } },
     ]),

@@ -1,3 +1,6 @@
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/client.js";
@@ -32,6 +35,46 @@ describe("start-up migrations without Prisma's engine", () => {
     const second = await applyMigrations(database.provider, database.url);
     expect(second.applied).toEqual([]);
     expect(second.checksumMismatches).toEqual([]);
+  });
+
+  it("moves what an earlier version kept of a Zalo chat into the rows this one reads, keeping newer rows", async () => {
+    database = await createTestDatabase();
+    const all = listMigrations(migrationsDir(database.provider));
+    const earlier = mkdtempSync(join(tmpdir(), "chibo-migrations-"));
+    try {
+      for (const migration of all.slice(
+        0,
+        all.findIndex((m) => m.name.endsWith("_split_zalo_chat_state")),
+      )) {
+        cpSync(join(migrationsDir(database.provider), migration.name), join(earlier, migration.name), { recursive: true });
+      }
+      await applyMigrations(database.provider, database.url, earlier);
+    } finally {
+      rmSync(earlier, { recursive: true, force: true });
+    }
+    const opened = await openDatabase(database.url, { migrate: false });
+    try {
+      await opened.db.storageEntry.createMany({
+        data: [
+          { key: "zalo:chat:a1", value: JSON.stringify({ disclosed: true, lastPrompt: "m-17" }) },
+          { key: "zalo:chat:b2", value: JSON.stringify({ disclosed: false }) },
+          { key: "zalo:chat:c3", value: JSON.stringify({ disclosed: true, lastPrompt: "m-1" }) },
+          { key: "zalo:chat:c3:prompt", value: JSON.stringify("m-9") },
+          { key: "zalo:menu:a1:m-17", value: JSON.stringify(["x"]) },
+        ],
+      });
+      expect((await applyMigrations(database.provider, database.url)).applied).toEqual([all.at(-1)!.name]);
+      const rows = await opened.db.storageEntry.findMany({ orderBy: { key: "asc" } });
+      expect(Object.fromEntries(rows.map((row) => [row.key, JSON.parse(row.value) as unknown]))).toEqual({
+        "zalo:chat:a1:disclosed": true,
+        "zalo:chat:a1:prompt": "m-17",
+        "zalo:chat:c3:disclosed": true,
+        "zalo:chat:c3:prompt": "m-9",
+        "zalo:menu:a1:m-17": ["x"],
+      });
+    } finally {
+      await opened.close();
+    }
   });
 
   it("refuses to start on a database left half-migrated by a failed migration", async () => {

@@ -38,10 +38,6 @@ interface PendingCallback {
   name: string;
 }
 /** Before the chat's two facts were kept apart, both lived in one row (still read, so nobody is told twice). */
-interface LegacyChatState {
-  disclosed?: boolean;
-}
-
 /** How long what a chat is (group or not, its language) is remembered before the database is asked again. */
 const CHAT_INFO_TTL_MS = 30_000;
 const MAX_REMEMBERED_CHATS = 10_000;
@@ -349,9 +345,7 @@ export class ZaloTransport {
 
   private async isDisclosed(chatId: string): Promise<boolean> {
     if (this.disclosedChats.has(chatId)) return true;
-    const disclosed =
-      (await this.store.get<boolean>(disclosedKey(chatId))) ??
-      (await this.store.get<LegacyChatState>(legacyChatKey(chatId)))?.disclosed;
+    const disclosed = await this.store.get<boolean>(disclosedKey(chatId));
     if (disclosed) this.disclosedChats.add(chatId);
     return disclosed === true;
   }
@@ -401,7 +395,6 @@ const ok = (result: unknown): ApiResult => ({ ok: true, result });
 const menuKey = (chatId: string, messageId: string) => `zalo:menu:${chatId}:${messageId}`;
 const promptKey = (chatId: string) => `zalo:chat:${chatId}:prompt`;
 const disclosedKey = (chatId: string) => `zalo:chat:${chatId}:disclosed`;
-const legacyChatKey = (chatId: string) => `zalo:chat:${chatId}`;
 
 /**
  * The Bot API call's parameters as grammY sent them: JSON, or multipart when files are attached, where a file field
