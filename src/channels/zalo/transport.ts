@@ -37,7 +37,6 @@ interface PendingCallback {
   group: boolean;
   name: string;
 }
-/** Before the chat's two facts were kept apart, both lived in one row (still read, so nobody is told twice). */
 /** How long what a chat is (group or not, its language) is remembered before the database is asked again. */
 const CHAT_INFO_TTL_MS = 30_000;
 const MAX_REMEMBERED_CHATS = 10_000;
