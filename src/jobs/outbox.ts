@@ -70,6 +70,18 @@ export async function claimDue(
   return claimed.length === 0 ? [] : db.outboxMessage.findMany({ where: { id: { in: claimed } }, orderBy: { createdAt: "asc" } });
 }
 
+/**
+ * Renews this instance's claim on a row just before it is sent; false when the row was taken over meanwhile (its
+ * batch waited longer than the claim timeout for its turns), and must then not be sent here as well.
+ */
+export async function renewClaim(db: Db, id: string, instanceId: string, now: Date): Promise<boolean> {
+  const { count } = await db.outboxMessage.updateMany({
+    where: { id, status: "sending", claimedBy: instanceId },
+    data: { claimedAt: now },
+  });
+  return count === 1;
+}
+
 export async function markSent(db: Db, id: string, now: Date) {
   await db.outboxMessage.update({ where: { id }, data: { status: "sent", sentAt: now, lastError: null } });
 }

@@ -9,7 +9,7 @@ import type { OutboxMessage } from "../db/generated/sqlite/client.js";
 import type { Translations } from "../i18n.js";
 import type { Logger } from "../logger.js";
 import { botBudget, chatBudget, type Grant, type RateBudgets } from "../channels/rate-budget.js";
-import { claimDue, enqueue, markFailed, markSent, releaseUntil, type OutboxPayload } from "./outbox.js";
+import { claimDue, enqueue, markFailed, markSent, releaseUntil, renewClaim, type OutboxPayload } from "./outbox.js";
 
 export interface SenderOptions {
   instanceId: string;
@@ -120,6 +120,10 @@ export class OutboxSender {
       return "deferred";
     }
     await this.deps.budgets.waitFor(turn);
+    if (!(await renewClaim(db, row.id, this.options.instanceId, this.options.now()))) {
+      this.deps.logger.debug({ outboxId: row.id }, "outbox message taken over by another instance; not sent here");
+      return "deferred";
+    }
     try {
       await this.send(row.platform, row.chatId, JSON.parse(row.payload) as OutboxPayload);
       await markSent(db, row.id, this.options.now());

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { claimDue, enqueue } from "../../src/jobs/outbox.js";
-import { chatBudget, RateBudgets } from "../../src/channels/rate-budget.js";
+import { botBudget, chatBudget, RateBudgets } from "../../src/channels/rate-budget.js";
 import { openPrivateChat, setUpCell } from "../support/builders.js";
 import { startHarness, type Harness } from "../support/harness.js";
 import type { FakeChat, FakeUser } from "../support/fake-telegram/index.js";
@@ -113,5 +113,21 @@ describe("the outbox sender", () => {
     advance(3 * 60_000);
     expect((await h.app.drainOutbox()).sent).toBe(2);
     expect(groupTexts().sort()).toEqual(["wave-crash-0", "wave-crash-1", "wave-crash-2"]);
+  });
+
+  it("leaves alone a message another instance took over while this one waited for its turn: it goes once", async () => {
+    advance(61_000);
+    // the bot's second is full, so this instance books the next one and waits a second before sending
+    const other = new RateBudgets(h.db, () => now.getTime());
+    for (let i = 0; i < 28; i++) await other.take(botBudget("telegram"));
+    await queue("wave-taken-over", group.id);
+    const draining = h.app.drainOutbox();
+    const row = () => h.db.outboxMessage.findFirstOrThrow({ where: { dedupeKey: "wave-taken-over" } });
+    while ((await row()).status !== "sending") await new Promise((resolve) => setTimeout(resolve, 10));
+    // another instance judges the claim abandoned (its clock is past the timeout) and takes the message
+    expect(await claimDue(h.db, "other-instance", 10, new Date(now.getTime() + 3 * 60_000))).toHaveLength(1);
+    expect(await draining).toEqual({ sent: 0, deferred: 1, failed: 0 });
+    expect(groupTexts()).toEqual([]);
+    expect((await row()).claimedBy).toBe("other-instance");
   });
 });
