@@ -75,29 +75,25 @@ export async function startApp(
   };
   const instanceId = `${hostname()}:${process.pid}`;
   const tally = new TallyRefresher(deps);
-  const { bot, flush } = createBot(deps, { platform: "telegram", tally });
-  deps.channels.register("telegram", {
-    api: bot.api,
-    direct: new Api(config.telegram.token, { apiRoot: config.telegram.apiRoot }),
-  });
-  await bot.init();
+  const telegram = config.telegram ? await openTelegram(config.telegram, deps, tally) : undefined;
   const { inbox, signals } = await openInbox(database, deps, instanceId);
-  inbox.on("telegram", (update) => bot.handleUpdate(update as Update));
+  if (telegram) inbox.on("telegram", (update) => telegram.bot.handleUpdate(update as Update));
   const files = config.publicBaseUrl ? new PublicFiles(database.db, config.publicBaseUrl, now) : undefined;
   const zalo = config.zalo ? await startZalo(config.zalo, deps, { tally, tuning, files, inbox }) : undefined;
   await catchUpTallies(database.db, tally, now);
-  await publishCommandMenus(bot.api, deps.translations).catch((error: unknown) =>
-    logger.warn({ err: error }, "could not set command menus"),
-  );
+  await telegram?.publishMenus();
   const server = await startHttp(database, deps, { inbox, files, zalo });
   inbox.start();
-  const poller = await startTelegramUpdates(bot.api, inbox, logger, config.mode === "webhook" ? config.webhook : undefined);
+  const poller = telegram && (await startTelegramUpdates(telegram.bot.api, inbox, logger, config.webhook));
   await zalo?.start();
   const sender = new OutboxSender(deps, { instanceId, now, provider: database.provider });
   const scheduler = config.jobsEnabled ? startScheduler(deps) : undefined;
   if (config.jobsEnabled) sender.start();
   const httpPort = server ? (server.address() as AddressInfo).port : undefined;
-  logger.info({ mode: config.mode, bot: bot.botInfo.username, httpPort, startupMs: Date.now() - started }, "chibo is running");
+  logger.info(
+    { mode: config.mode, bot: telegram?.bot.botInfo.username, zalo: Boolean(zalo), httpPort, startupMs: Date.now() - started },
+    "chibo is running",
+  );
 
   let stopping: Promise<void> | undefined;
   return {
@@ -111,7 +107,7 @@ export async function startApp(
         await zalo?.stop();
         await inbox.stop(); // waits for the updates in hand
         await signals.close();
-        await flush();
+        await telegram?.flush();
         await tally.stop();
         await scheduler?.stop();
         await sender.stop();
@@ -171,6 +167,21 @@ async function startHttp(
       ),
     logger,
   });
+}
+
+/** The Telegram bot, when TELEGRAM_BOT_TOKEN is set (a ward may use Zalo only). */
+async function openTelegram(settings: NonNullable<Config["telegram"]>, deps: BotDeps, tally: TallyRefresher) {
+  const { bot, flush } = createBot(deps, { platform: "telegram", tally });
+  deps.channels.register("telegram", { api: bot.api, direct: new Api(settings.token, { apiRoot: settings.apiRoot }) });
+  await bot.init();
+  return {
+    bot,
+    flush,
+    publishMenus: () =>
+      publishCommandMenus(bot.api, deps.translations).catch((error: unknown) =>
+        deps.logger.warn({ err: error }, "could not set command menus"),
+      ),
+  };
 }
 
 /** Telegram's updates: its webhook pointed at us, or our own long polling into the inbox. */

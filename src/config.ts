@@ -34,7 +34,10 @@ const schema = z
   .object({
     TELEGRAM_BOT_TOKEN: z.preprocess(
       emptyAsUndefined,
-      z.string({ error: "is not set" }).regex(/^\d+:[\w-]+$/, "does not look like a bot token (digits:letters)"),
+      z
+        .string()
+        .regex(/^\d+:[\w-]+$/, "does not look like a bot token (digits:letters)")
+        .optional(),
     ),
     TELEGRAM_API_ROOT: z.preprocess(emptyAsUndefined, z.url().default("https://api.telegram.org")),
     BOT_MODE: z.preprocess(emptyAsUndefined, z.enum(["polling", "webhook"]).default("polling")),
@@ -91,9 +94,15 @@ const schema = z
     RETENTION_MONTHS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(13).max(1200).default(36)),
   })
   .superRefine((env, ctx) => {
+    // a ward on Zalo only needs no Telegram bot; one of the two is needed
+    if (!env.TELEGRAM_BOT_TOKEN && !env.ZALO_BOT_TOKEN) {
+      ctx.addIssue({ code: "custom", path: ["TELEGRAM_BOT_TOKEN"], message: "is not set" });
+    }
     if (env.BOT_MODE !== "webhook") return;
-    if (!env.WEBHOOK_URL) ctx.addIssue({ code: "custom", path: ["WEBHOOK_URL"], message: "is required when BOT_MODE=webhook" });
-    if (!env.WEBHOOK_SECRET) {
+    if (env.TELEGRAM_BOT_TOKEN && !env.WEBHOOK_URL) {
+      ctx.addIssue({ code: "custom", path: ["WEBHOOK_URL"], message: "is required when BOT_MODE=webhook" });
+    }
+    if (env.TELEGRAM_BOT_TOKEN && !env.WEBHOOK_SECRET) {
       ctx.addIssue({ code: "custom", path: ["WEBHOOK_SECRET"], message: "is required when BOT_MODE=webhook" });
     }
     if (!env.ZALO_BOT_TOKEN) return;
@@ -114,7 +123,8 @@ const schema = z
   });
 
 export interface Config {
-  telegram: { token: string; apiRoot: string };
+  /** Set when TELEGRAM_BOT_TOKEN is; a deployment may serve Zalo only. */
+  telegram: { token: string; apiRoot: string } | undefined;
   mode: "polling" | "webhook";
   webhook: { url: string; secret: string; path: string } | undefined;
   /** Set when ZALO_BOT_TOKEN is: the same process then serves Zalo too. */
@@ -147,7 +157,8 @@ export class ConfigError extends Error {
 
 const TOKEN_HELP =
   "TELEGRAM_BOT_TOKEN is not set. Open Telegram, talk to @BotFather (https://t.me/BotFather), send /newbot, " +
-  "and put the token it gives you in .env as TELEGRAM_BOT_TOKEN=123456:ABC…, or export it before `npm start`.";
+  "and put the token it gives you in .env as TELEGRAM_BOT_TOKEN=123456:ABC…, or export it before `npm start`. " +
+  "(To serve Zalo only, set ZALO_BOT_TOKEN instead.)";
 
 /** Reads process.env (after .env) unless an environment is given, as tests do. */
 export function loadConfig(env: NodeJS.ProcessEnv = readEnvironment()): Config {
@@ -163,10 +174,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = readEnvironment()): Config {
   }
   const e = parsed.data;
   return {
-    telegram: { token: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, "") },
+    telegram: e.TELEGRAM_BOT_TOKEN
+      ? { token: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, "") }
+      : undefined,
     mode: e.BOT_MODE,
     webhook:
-      e.BOT_MODE === "webhook" && e.WEBHOOK_URL && e.WEBHOOK_SECRET
+      e.TELEGRAM_BOT_TOKEN && e.BOT_MODE === "webhook" && e.WEBHOOK_URL && e.WEBHOOK_SECRET
         ? { url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET, path: new URL(e.WEBHOOK_URL).pathname || "/" }
         : undefined,
     zalo: e.ZALO_BOT_TOKEN

@@ -20,13 +20,25 @@ describe("configuration from the environment", () => {
     expect(config.databaseUrl).toBe("file:./data/chibo.db");
     expect(config.defaultLocale).toBe("vi");
     expect(config.defaultTimeZone).toBe("Asia/Ho_Chi_Minh");
-    expect(config.telegram.apiRoot).toBe("https://api.telegram.org");
+    expect(config.telegram?.apiRoot).toBe("https://api.telegram.org");
+    expect(config.zalo).toBeUndefined();
+  });
+
+  it("serves a ward on Zalo only without a Telegram token; webhook mode then asks only for Zalo's URL and secret", () => {
+    const zaloOnly = loadConfig({ ZALO_BOT_TOKEN: "1234:zalo-secret" });
+    expect(zaloOnly.telegram).toBeUndefined();
+    expect(zaloOnly.zalo?.token).toBe("1234:zalo-secret");
+    expect(problemsOf({ ZALO_BOT_TOKEN: "1234:zalo-secret", BOT_MODE: "webhook" })).toEqual([
+      "ZALO_WEBHOOK_URL is required when BOT_MODE=webhook and ZALO_BOT_TOKEN is set",
+      "ZALO_WEBHOOK_SECRET is required when BOT_MODE=webhook and ZALO_BOT_TOKEN is set",
+    ]);
   });
 
   it("tells an operator without a token how to get one from BotFather", () => {
     const [problem] = problemsOf({});
     expect(problem).toContain("TELEGRAM_BOT_TOKEN");
     expect(problem).toContain("@BotFather");
+    expect(problem).toContain("ZALO_BOT_TOKEN");
   });
 
   it("names each bad variable", () => {

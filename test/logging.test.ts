@@ -62,7 +62,7 @@ describe("logs at info level", () => {
     const roster = await h.db.member.findMany({ where: { cellId: cell.id } });
     const reasons = (await h.db.rsvp.findMany({ where: { reason: { not: null } } })).map((r) => r.reason!);
     expect(reasons).toEqual(expect.arrayContaining([REASON]));
-    const secrets = [h.config.telegram.token, h.config.webhook!.secret];
+    const secrets = [h.config.telegram!.token, h.config.webhook!.secret];
     const personal = [
       ...roster.map((m) => m.fullName),
       "Hứa Minh Đạt", // the secretary's Telegram name

@@ -77,14 +77,20 @@ export interface BotOptions {
   botInfo?: UserFromGetMe;
 }
 
+/** Zalo's transport answers its bot's calls; Telegram's go out through the groups' shared send budget. */
+function clientOf(deps: BotDeps, transport: typeof fetch | undefined) {
+  if (transport) return { token: deps.config.zalo?.token ?? "zalo", client: { fetch: transport } };
+  const telegram = deps.config.telegram;
+  if (!telegram) throw new Error("a Telegram bot needs TELEGRAM_BOT_TOKEN");
+  // the budget sits in the client's fetch, below conversations' replays (see budgetedFetch)
+  return { token: telegram.token, client: { apiRoot: telegram.apiRoot, fetch: budgetedFetch(deps.budgets) } };
+}
+
 /** One bot per platform, with the same features: a platform without Telegram's API gets a transformer that speaks it. */
 export function createBot(deps: BotDeps, options: BotOptions): Chibo {
   const { platform, transport, tally } = options;
-  const bot = new Bot<BotContext>(transport ? (deps.config.zalo?.token ?? "zalo") : deps.config.telegram.token, {
-    // the groups' shared send budget sits in Telegram's fetch, below conversations' replays (see budgetedFetch)
-    client: transport ? { fetch: transport } : { apiRoot: deps.config.telegram.apiRoot, fetch: budgetedFetch(deps.budgets) },
-    ...(options.botInfo ? { botInfo: options.botInfo } : {}),
-  });
+  const { token, client } = clientOf(deps, transport);
+  const bot = new Bot<BotContext>(token, { client, ...(options.botInfo ? { botInfo: options.botInfo } : {}) });
   withPolicies(bot.api);
   const reasons = new GroupReasonAsker(deps, platform);
 

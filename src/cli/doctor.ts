@@ -67,7 +67,7 @@ export async function doctorCommand(args: string[], io: Output): Promise<number>
 function describeConfig(config: Config): string {
   const parts = [
     `mode ${config.mode}`,
-    `Telegram token ${maskToken(config.telegram.token)}`,
+    config.telegram ? `Telegram token ${maskToken(config.telegram.token)}` : "Telegram off",
     config.zalo ? `Zalo token ${maskToken(config.zalo.token)}` : "Zalo off",
     `language ${config.defaultLocale}`,
     `time zone ${config.defaultTimeZone}`,
@@ -149,12 +149,17 @@ async function checkDatabase(report: Report, url: string): Promise<void> {
 }
 
 async function checkTelegram(report: Report, config: Config): Promise<void> {
-  const api = new Api(config.telegram.token, { apiRoot: config.telegram.apiRoot, timeoutSeconds: TIMEOUT_SECONDS });
+  const { telegram } = config;
+  if (!telegram) {
+    report.line("skip", "telegram", "not used: TELEGRAM_BOT_TOKEN is not set (Zalo only)");
+    return;
+  }
+  const api = new Api(telegram.token, { apiRoot: telegram.apiRoot, timeoutSeconds: TIMEOUT_SECONDS });
   try {
     const me = await api.getMe();
-    report.line("ok", "telegram", `@${me.username} (id ${me.id}) at ${config.telegram.apiRoot}`);
+    report.line("ok", "telegram", `@${me.username} (id ${me.id}) at ${telegram.apiRoot}`);
   } catch (error) {
-    report.line("FAIL", "telegram", `getMe at ${config.telegram.apiRoot} failed: ${describeError(error)}`);
+    report.line("FAIL", "telegram", `getMe at ${telegram.apiRoot} failed: ${describeError(error)}`);
     return;
   }
   try {

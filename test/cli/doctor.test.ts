@@ -102,6 +102,15 @@ describe("cli: doctor", { timeout: 120_000 }, () => {
       expect(red.stdout).toMatch(/\[FAIL\] +zalo: getMe at http:\/\/127\.0\.0\.1:1 failed/);
       const secret = zalo.token.slice(zalo.token.indexOf(":") + 1);
       expect(green.stdout + red.stdout).not.toContain(secret);
+      // a ward on Zalo only: no Telegram token, and that is fine
+      const zaloOnly = await world.run(["doctor"], {
+        TELEGRAM_BOT_TOKEN: "",
+        ZALO_BOT_TOKEN: zalo.token,
+        ZALO_API_ROOT: zalo.apiRoot,
+      });
+      expect(zaloOnly.code).toBe(0);
+      expect(zaloOnly.stdout).toMatch(/\[ok\] +config: mode polling, Telegram off, Zalo token/);
+      expect(zaloOnly.stdout).toMatch(/\[skip\] +telegram: not used: TELEGRAM_BOT_TOKEN is not set \(Zalo only\)/);
     } finally {
       await zalo.stop();
     }

@@ -30,6 +30,8 @@ export interface HarnessOptions {
   fake?: FakeTelegramOptions;
   /** Serve Zalo too, against a fake Zalo server with these options. */
   zalo?: FakeZaloOptions;
+  /** false: no TELEGRAM_BOT_TOKEN, a deployment for Zalo only (the fake Telegram runs, unused). */
+  telegram?: boolean;
   /** Reaches the test database another way (through a proxy that a test can cut, say). */
   databaseUrl?: (url: string) => string;
   /** Overrides of the Zalo knobs (batch window, long poll). */
@@ -63,8 +65,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const mode = options.mode ?? "polling";
   const port = mode === "webhook" ? await freePort() : 0;
   const config = loadConfig({
-    TELEGRAM_BOT_TOKEN: fake.token,
-    TELEGRAM_API_ROOT: fake.apiRoot,
+    ...(options.telegram === false ? {} : { TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot }),
     DATABASE_URL: options.databaseUrl ? options.databaseUrl(database.url) : database.url,
     ADMIN_TELEGRAM_IDS: String(operator.id),
     BOT_MODE: mode,

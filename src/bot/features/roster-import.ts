@@ -105,7 +105,10 @@ export const importPromptHandler: PromptHandler = (ctx, answer) => previewImport
 async function downloadFile(ctx: ChiboContext, fileId: string): Promise<Uint8Array> {
   const file = await ctx.api.getFile(fileId);
   if (!file.file_path) throw new DomainError("roster.file_unreadable");
-  const { apiRoot, token } = ctx.deps.config.telegram;
+  // only Telegram hands the bot files (Zalo's bots receive none)
+  const telegram = ctx.deps.config.telegram;
+  if (!telegram) throw new DomainError("roster.file_unreadable");
+  const { apiRoot, token } = telegram;
   const response = await fetch(`${apiRoot}/file/bot${token}/${file.file_path}`);
   if (!response.ok) throw new DomainError("roster.file_unreadable");
   return new Uint8Array(await response.arrayBuffer());

@@ -22,7 +22,8 @@ let group: FakeZaloChat;
 
 beforeEach(async () => {
   clock = NOW;
-  h = await startHarness({ now: () => clock, zalo: {} });
+  // a ward on Zalo only: no Telegram bot at all
+  h = await startHarness({ now: () => clock, zalo: {}, telegram: false });
   const zalo = zaloOf(h);
   secretary = zalo.user("Hứa Minh Đạt");
   group = zalo.createGroup("Chi bộ khối 7+10", [secretary]);
@@ -56,6 +57,7 @@ describe("Chibo on Zalo alone", () => {
     expect(managers.map((m) => [m.identity.platform, m.identity.platformUserId, m.role])).toEqual([
       ["zalo", secretary.id, "secretary"],
     ]);
+    expect(h.fake.calls).toEqual([]); // Telegram is not configured, and never called
   });
 
   it("imports the roster from lines pasted in the Zalo private chat, confirmed by number", async () => {
