@@ -148,7 +148,7 @@ async function startHttp(
   { inbox, files, zalo }: { inbox: Inbox; files: PublicFiles | undefined; zalo: ZaloSide | undefined },
 ): Promise<Server | undefined> {
   const webhook = config.mode === "webhook" ? config.webhook : undefined;
-  if (!webhook && !files) return undefined;
+  if (!webhook && !files && !zalo?.webhook) return undefined;
   const acceptTelegram = async (body: unknown) => {
     if (!isTelegramUpdate(body)) return false;
     await inbox.storeAndWait(telegramUpdate(body), ACK_WAIT_MS);

@@ -25,6 +25,19 @@ describe("Zalo updates by webhook", () => {
     expect(zalo.botMessages(chat).length).toBeGreaterThanOrEqual(2);
   });
 
+  it("serves a ward on Zalo only (no Telegram token) by webhook, with health and metrics", async () => {
+    await h.stop();
+    h = await startHarness({ mode: "webhook", zalo: {}, telegram: false });
+    const zalo = zaloOf(h);
+    expect(zalo.webhook).toEqual({ url: webhookUrl(), secretToken: "test-zalo-secret" });
+    const lan = zalo.user("Lan");
+    const chat = zalo.privateChat(lan);
+    await zalo.sendText(chat, lan, "/help");
+    expect((await zaloMessage(h, chat, (text) => text.includes("/"))).text).toContain("/");
+    expect((await fetch(`http://127.0.0.1:${h.app.httpPort}/readyz`)).status).toBe(200);
+    expect(h.fake.calls).toEqual([]);
+  });
+
   it("handles a message delivered twice only once", async () => {
     const zalo = zaloOf(h);
     const lan = zalo.user("Lan");
