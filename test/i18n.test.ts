@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { LASTING_REFUSALS } from "../src/domain/errors.js";
 import { createTranslations, localesDir } from "../src/i18n.js";
 
 function keysOf(value: unknown, prefix = ""): string[] {
@@ -36,6 +37,8 @@ describe("every message exists in Vietnamese and English", () => {
     );
     expect(used.length).toBeGreaterThan(50);
     expect(used.filter((key) => !vi.has(key))).toEqual([]);
+    // refusals after which a question is not asked again are named by key: each must be a real message
+    expect([...LASTING_REFUSALS].filter((key) => !vi.has(key))).toEqual([]);
   });
 
   it("escapes user-supplied values for Telegram HTML, and leaves markup from the locale alone", async () => {

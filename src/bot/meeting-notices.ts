@@ -1,5 +1,5 @@
-import type { Meeting } from "../db/generated/sqlite/client.js";
-import { answeredMembers, cellBindings, type AnsweredMember } from "../domain/meeting-service.js";
+import type { Meeting, PlatformIdentity } from "../db/generated/sqlite/client.js";
+import { answeredMembers, cellBindings } from "../domain/meeting-service.js";
 import type { Translate } from "../i18n.js";
 import { isServed, postToChat } from "./chat-post.js";
 import type { BotDeps } from "./context.js";
@@ -13,7 +13,7 @@ export async function announceChange(
   deps: BotDeps,
   meeting: Meeting,
   render: (t: Translate) => string,
-  answered?: AnsweredMember[],
+  answered?: PlatformIdentity[],
 ) {
   await announceToCell(deps, meeting, render);
   for (const identity of answered ?? (await answeredMembers(deps.db, meeting.id))) {

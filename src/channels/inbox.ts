@@ -205,9 +205,14 @@ export class Inbox {
 
   /** Wakes one waiting worker; false when none waits (the wake-up is then kept for the next worker to go idle). */
   private wakeOne(): boolean {
+    const woken = this.wakeWaitingWorker();
+    if (!woken && this.running) this.wakeUpPending = true;
+    return woken;
+  }
+
+  private wakeWaitingWorker(): boolean {
     const worker = this.idle.shift();
-    if (worker) worker();
-    else if (this.running) this.wakeUpPending = true;
+    worker?.();
     return worker !== undefined;
   }
 
@@ -218,7 +223,7 @@ export class Inbox {
       return false;
     }
     // there may be more: a waiting worker looks too, and so on until one finds nothing
-    this.idle.shift()?.();
+    this.wakeWaitingWorker();
     const handler = this.handlers.get(row.platform);
     try {
       if (!handler) throw new Error(`no handler for ${row.platform} updates`);

@@ -17,7 +17,7 @@ export class DomainError extends Error {
 }
 
 /** Beside the general refusals under `errors.` (not the secretary, a stale button…). */
-const LASTING_REFUSALS = new Set([
+export const LASTING_REFUSALS: ReadonlySet<string> = new Set([
   "meeting.not_found",
   "rsvp.cancelled",
   "rsvp.closed",

@@ -271,10 +271,8 @@ function assertEditable(meeting: Meeting) {
   if (meeting.status !== "published") throw new DomainError("rsvp.closed");
 }
 
-export type AnsweredMember = PlatformIdentity;
-
 /** Members whose answer is recorded (their accounts): they are told when the meeting changes. */
-export async function answeredMembers(db: Db | Tx, meetingId: string): Promise<AnsweredMember[]> {
+export async function answeredMembers(db: Db | Tx, meetingId: string): Promise<PlatformIdentity[]> {
   const answers = await db.rsvp.findMany({
     where: { meetingId, memberId: { not: null } },
     include: { member: { include: { identities: true } } },
@@ -288,7 +286,7 @@ export async function changeMeetingTime(
   meeting: Meeting,
   startsAt: Date,
   options: { resetAnswers: boolean },
-): Promise<{ reset: number; answered: AnsweredMember[] }> {
+): Promise<{ reset: number; answered: PlatformIdentity[] }> {
   assertEditable(meeting);
   return db.$transaction(async (tx) => {
     // read with the change, so that whoever had answered is told even when the answers are cleared

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Logger } from "../logger.js";
-import { renderMetrics } from "./metrics.js";
+import { renderMetrics, type Gauge } from "./metrics.js";
 
 export interface HttpOptions {
   host: string;
@@ -13,7 +13,7 @@ export interface HttpOptions {
   files?: { read(path: string): Promise<{ data: Buffer; contentType: string } | undefined> } | undefined;
   isReady: () => Promise<boolean>;
   /** Gauges read at scrape time (outbox and inbox depth). */
-  gauges?: () => Promise<Parameters<typeof renderMetrics>[0]>;
+  gauges?: () => Promise<Gauge[]>;
   logger: Logger;
 }
 

@@ -1,6 +1,6 @@
 // Prometheus text exposition of the process's counters, without a client library: a few counters and histograms.
 
-export type Labels = Record<string, string>;
+type Labels = Record<string, string>;
 export interface Gauge {
   name: string;
   help: string;

@@ -40,12 +40,10 @@ describe("start-up migrations without Prisma's engine", () => {
   it("moves what an earlier version kept of a Zalo chat into the rows this one reads, keeping newer rows", async () => {
     database = await createTestDatabase();
     const all = listMigrations(migrationsDir(database.provider));
+    const split = all.findIndex((m) => m.name.endsWith("_split_zalo_chat_state"));
     const earlier = mkdtempSync(join(tmpdir(), "chibo-migrations-"));
     try {
-      for (const migration of all.slice(
-        0,
-        all.findIndex((m) => m.name.endsWith("_split_zalo_chat_state")),
-      )) {
+      for (const migration of all.slice(0, split)) {
         cpSync(join(migrationsDir(database.provider), migration.name), join(earlier, migration.name), { recursive: true });
       }
       await applyMigrations(database.provider, database.url, earlier);
@@ -63,7 +61,7 @@ describe("start-up migrations without Prisma's engine", () => {
           { key: "zalo:menu:a1:m-17", value: JSON.stringify(["x"]) },
         ],
       });
-      expect((await applyMigrations(database.provider, database.url)).applied).toEqual([all.at(-1)!.name]);
+      expect((await applyMigrations(database.provider, database.url)).applied).toEqual(all.slice(split).map((m) => m.name));
       const rows = await opened.db.storageEntry.findMany({ orderBy: { key: "asc" } });
       expect(Object.fromEntries(rows.map((row) => [row.key, JSON.parse(row.value) as unknown]))).toEqual({
         "zalo:chat:a1:disclosed": true,

@@ -35,6 +35,8 @@ describe("Zalo updates by webhook", () => {
     await zalo.sendText(chat, lan, "/help");
     expect((await zaloMessage(h, chat, (text) => text.includes("/"))).text).toContain("/");
     expect((await fetch(`http://127.0.0.1:${h.app.httpPort}/readyz`)).status).toBe(200);
+    const metrics = await (await fetch(`http://127.0.0.1:${h.app.httpPort}/metrics`)).text();
+    expect(metrics).toMatch(/chibo_updates_handled_total\{kind="command",platform="zalo"\} [1-9]/);
     expect(h.fake.calls).toEqual([]);
   });
 
